@@ -1,0 +1,1 @@
+"""KIM Front Door booking service: the system of record for offices, hours, slots and bookings."""
