@@ -78,6 +78,7 @@ def create_app(
             settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
         )
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        app.state.read_sessionmaker = make_sessionmaker(app.state.engine, read_only=True)
         try:
             yield
         finally:
@@ -113,7 +114,7 @@ def create_app(
     @app.get("/health", tags=["health"])
     def health(request: Request) -> JSONResponse:
         try:
-            with request.app.state.engine.connect() as connection:
+            with request.app.state.engine.execution_options(read_only=True).connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
             return _error(503, "database_unavailable", "database not reachable")

@@ -1,7 +1,8 @@
 """Engine and sessions. SQLite is the embedded default; PostgreSQL is the production database.
 
-SQLite: every transaction starts with ``BEGIN IMMEDIATE`` so writers are serialised by the database
-itself (no lost updates between "is the slot free?" and the insert), WAL for concurrent readers.
+SQLite: a writing transaction starts with ``BEGIN IMMEDIATE`` so writers are serialised by the database
+itself (no lost updates between "is the slot free?" and the insert); read-only sessions begin
+``DEFERRED`` and, with WAL, never block or wait for writers.
 """
 
 from collections.abc import Iterator
@@ -11,6 +12,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+POOL_SIZE = 16
+POOL_OVERFLOW = 16  # together at least deps.MAX_WRITING_REQUESTS + deps.MAX_READING_REQUESTS
 
 
 class UTCDateTime(TypeDecorator):
@@ -40,6 +44,9 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kwargs) -> Engine:
     """Create an engine; SQLite gets BEGIN IMMEDIATE, WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
+        if ":memory:" not in url:
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}, **kwargs
         )
@@ -56,17 +63,20 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            mode = "DEFERRED" if conn.get_execution_options().get("read_only") else "IMMEDIATE"
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     return create_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for writing, or (``read_only``) for reading without taking SQLite's write lock."""
+    bind = engine.execution_options(read_only=True) if read_only else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager

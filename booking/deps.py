@@ -26,6 +26,15 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for requests that only read (on SQLite it does not take the write lock)."""
+    with request.app.state.read_sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 def get_clock(request: Request) -> Callable[[], datetime]:
     return request.app.state.clock
 
@@ -49,6 +58,18 @@ def utc_now() -> datetime:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# Bulkhead: at most this many requests per process hold a writing (and a reading) session at once;
+# the others wait in the event loop, not in threads. Sync endpoints and the response validation after
+# them share one threadpool of 40; if every thread waited for a lock held by a finished request whose
+# response still needed a thread to be validated before its session could commit, nothing would move
+# (a deadlock observed with 50 parallel bookings). 16 + 16 < 40 keeps threads free, and both fit the
+# connection pool (database.POOL_SIZE + POOL_OVERFLOW), so no request waits for a connection either.
+MAX_WRITING_REQUESTS = 16
+MAX_READING_REQUESTS = 16
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function", max_concurrency=MAX_WRITING_REQUESTS)]
+ReadSessionDep = Annotated[
+    Session, Depends(get_read_session, scope="function", max_concurrency=MAX_READING_REQUESTS)
+]
 NowDep = Annotated[datetime, Depends(get_now)]
 ServiceTokenDep = Depends(require_service_token)

@@ -8,9 +8,14 @@ _LENGTH = 7
 
 
 def new_reference() -> str:
-    """A random code like ``K7M-4PX9`` (31**7, about 2.7e10 possibilities)."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(_LENGTH))
-    return f"{raw[:3]}-{raw[3:]}"
+    """A random code like ``K7M-4PX9`` (31**7, about 2.7e10 possibilities).
+
+    Always mixes letters and digits, so it cannot be mistaken for a word ("SPRACHE") or a number.
+    """
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(_LENGTH))
+        if any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw):
+            return f"{raw[:3]}-{raw[3:]}"
 
 
 def normalize_reference(text: str) -> str | None:

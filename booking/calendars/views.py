@@ -4,13 +4,13 @@ from fastapi import APIRouter, HTTPException, Response
 
 from booking.bookings import service as bookings
 from booking.calendars.ics import AppointmentEvent, appointment_calendar
-from booking.deps import SessionDep
+from booking.deps import ReadSessionDep
 
 router = APIRouter(tags=["calendar"])
 
 
 @router.get("/calendar/{token}.ics", response_class=Response)
-def appointment_file(token: str, session: SessionDep) -> Response:
+def appointment_file(token: str, session: ReadSessionDep) -> Response:
     booking = bookings.get_by_calendar_token(session, token=token)
     if booking is None:
         raise HTTPException(404, detail={"code": "not_found", "message": "no such calendar file"})

@@ -85,8 +85,10 @@ def _upsert_municipality(session: Session, row: dict, districts: dict[str, Distr
     municipality.district = districts[row["district"]]
     municipality.office_id = row.get("office")
     municipality.aliases = {lang: list(values or []) for lang, values in (row.get("aliases") or {}).items()}
-    codes = [str(code) for code in row.get("postal_codes", [])]
-    municipality.postal_codes = [PostalCode(code=code) for code in dict.fromkeys(codes)]
+    wanted = list(dict.fromkeys(str(code) for code in row.get("postal_codes", [])))
+    kept = [p for p in municipality.postal_codes if p.code in wanted]
+    have = {p.code for p in kept}
+    municipality.postal_codes = kept + [PostalCode(code=code) for code in wanted if code not in have]
     session.add(municipality)
     return municipality
 

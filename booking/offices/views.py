@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from booking.bookings import service as bookings
 from booking.calendars.ics import FeedEvent, office_feed
-from booking.deps import NowDep, SessionDep, SettingsDep
+from booking.deps import NowDep, ReadSessionDep, SettingsDep
 from booking.hours import service as hours
 from booking.hours.slots import BERLIN
 from booking.offices import service
@@ -63,19 +63,19 @@ def feed_token(secret: str, office_id: str) -> str:
 
 
 @router.get("", response_model=list[OfficeOut])
-def list_offices(session: SessionDep, lang: Language = "de") -> list[OfficeOut]:
+def list_offices(session: ReadSessionDep, lang: Language = "de") -> list[OfficeOut]:
     return [OfficeOut.of(office, lang) for office in service.list_offices(session)]
 
 
 @router.get("/{office_id}", response_model=OfficeOut)
-def get_office(office_id: str, session: SessionDep, lang: Language = "de") -> OfficeOut:
+def get_office(office_id: str, session: ReadSessionDep, lang: Language = "de") -> OfficeOut:
     return OfficeOut.of(service.get_or_raise(session, office_id=office_id), lang)
 
 
 @router.get("/{office_id}/slots", response_model=SlotsOut)
 def list_slots(
     office_id: str,
-    session: SessionDep,
+    session: ReadSessionDep,
     now: NowDep,
     language: Language = "de",
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -102,7 +102,7 @@ def list_slots(
 
 
 @router.get("/{office_id}/feed.ics", response_class=Response)
-def staff_feed(office_id: str, token: str, session: SessionDep, settings: SettingsDep, now: NowDep) -> Response:
+def staff_feed(office_id: str, token: str, session: ReadSessionDep, settings: SettingsDep, now: NowDep) -> Response:
     """The office's appointments for staff calendar apps: no names or contact details."""
     if not hmac.compare_digest(token, feed_token(settings.feed_secret, office_id)):
         raise HTTPException(403, detail={"code": "forbidden", "message": "invalid feed token"})

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from booking.deps import SessionDep
+from booking.deps import ReadSessionDep
 from booking.places import service
 
 router = APIRouter(prefix="/api/v1/municipalities", tags=["municipalities"])
@@ -37,7 +37,7 @@ class ResolveOut(BaseModel):
 @router.get("/resolve", response_model=ResolveOut)
 def resolve(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     q: Annotated[str, Query(max_length=2000)] = "",
     lang: Language = "de",
 ) -> ResolveOut:

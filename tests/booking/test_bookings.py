@@ -223,6 +223,7 @@ def test_reference_codes_are_unambiguous() -> None:
     for code in codes:
         assert len(code) == 8 and code[3] == "-"
         assert set(code.replace("-", "")) <= set(ALPHABET)
+        assert any(ch.isdigit() for ch in code) and any(ch.isalpha() for ch in code)
     assert not set("01IOL") & set(ALPHABET)
     assert normalize_reference(" k7m 4px9 ") == "K7M-4PX9"
     assert normalize_reference("K7M-4PX0") is None and normalize_reference("") is None

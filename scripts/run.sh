@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Start the four processes of the Procfile, wait for their health checks, print the URLs.
+# Ctrl-C stops them all. Logs go to var/log/<process>.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export BOOKING_PORT="${BOOKING_PORT:-8000}" CHANNELS_PORT="${CHANNELS_PORT:-8080}"
+export RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}" RASA_TELEMETRY_ENABLED=false
+mkdir -p var/log
+pids=()
+cleanup() { trap - EXIT INT TERM; for pid in "${pids[@]}"; do kill -- -"$pid" 2>/dev/null || true; done; wait 2>/dev/null; }
+trap cleanup EXIT INT TERM
+
+while IFS= read -r line; do
+    [[ "$line" =~ ^([a-z]+):[[:space:]]*(.*)$ ]] || continue
+    name="${BASH_REMATCH[1]}" command="${BASH_REMATCH[2]}"
+    setsid bash -c "exec $command" > "var/log/$name.log" 2>&1 &
+    pids+=("$!")
+done < Procfile
+
+wait_for() {  # name url seconds
+    local deadline=$((SECONDS + $3))
+    until curl -fsS -o /dev/null "$2" 2>/dev/null; do
+        if (( SECONDS > deadline )); then echo "error: $1 did not become healthy; see var/log/$1.log" >&2; tail -20 "var/log/$1.log" >&2; exit 1; fi
+        sleep 1
+    done
+    printf '  %-9s ok\n' "$1"
+}
+echo "==> waiting for the health checks"
+wait_for booking "http://127.0.0.1:$BOOKING_PORT/health" 60
+wait_for actions "http://127.0.0.1:$ACTIONS_PORT/health" 120
+wait_for channels "http://127.0.0.1:$CHANNELS_PORT/health" 60
+wait_for rasa "http://127.0.0.1:$RASA_PORT/" 240
+
+cat <<MSG
+
+KIM Front Door is running (SQLite: ${BOOKING_DATABASE_URL:-var/booking.sqlite3}).
+  Chat relay (public):     http://127.0.0.1:$CHANNELS_PORT/api/chat/messages
+  Booking API + OpenAPI:   http://127.0.0.1:$BOOKING_PORT/docs
+  Rasa (internal):         http://127.0.0.1:$RASA_PORT   (token: RASA_AUTH_TOKEN)
+  Action server (internal) http://127.0.0.1:$ACTIONS_PORT/health
+  Logs:                    var/log/
+Press Ctrl-C to stop.
+MSG
+if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then echo "Telegram: not started (TELEGRAM_BOT_TOKEN is not set)."; fi
+wait -n "${pids[@]}"
+echo "a process stopped; see var/log/" >&2
+exit 1

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every test, after `make setup`. Fails on any failure, including pytest's "no tests ran" (exit 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false
+
+echo "==> catalogs complete in all seven languages"
+.venv/bin/python scripts/check_catalogs.py
+
+echo "==> rasa data validate"
+.venv-rasa/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data data --fail-on-warnings --quiet
+
+echo "==> pytest"
+.venv/bin/python -m pytest "$@"
