@@ -50,3 +50,8 @@ class BookingNotActive(DomainError):
 class ConsentRequired(DomainError):
     code = "consent_required"
     status = 422
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422

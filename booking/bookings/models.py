@@ -33,10 +33,12 @@ class Booking(Base):
 
     __tablename__ = "bookings"
     __table_args__ = (Index("ix_bookings_staff_start", "staff_id", "starts_at"),)
+    # idempotency_key's unique index is ix_bookings_idempotency_key (migration 0002)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from booking.bookings.contact import normalize_email, normalize_phone
 from booking.bookings.models import ACTIVE, CANCELLED, Booking, ConsentRecord, IntakeRecord
 from booking.bookings.references import new_reference, normalize_reference
-from booking.errors import BookingNotActive, SlotTaken, SlotUnavailable, VerificationFailed
+from booking.errors import BookingNotActive, IdempotencyKeyReused, SlotTaken, SlotUnavailable, VerificationFailed
 from booking.hours import service as hours
+from booking.hours.slots import decode_slot_id
 from booking.places.models import Municipality
 
 TOPICS = (
@@ -74,9 +75,20 @@ def create(
     contact: Contact,
     consent: Consent,
     municipality: str | None = None,
+    idempotency_key: str | None = None,
     now: datetime,
 ) -> Booking:
-    """Book a slot; records consent first, then the booking and its intake record."""
+    """Book a slot; records consent first, then the booking and its intake record.
+
+    A retry with the same ``idempotency_key`` (the client lost the first answer) returns the booking
+    the first request made instead of refusing the slot as taken.
+    """
+    if idempotency_key:
+        earlier = session.scalar(select(Booking).where(Booking.idempotency_key == idempotency_key))
+        if earlier is not None:
+            if earlier.starts_at != decode_slot_id(slot_id).start:
+                raise IdempotencyKeyReused("this idempotency key was used for another booking")
+            return earlier
     slot, staff = hours.bookable_slot_or_raise(session, slot_id=slot_id, now=now)
     municipality_id = None
     if municipality:
@@ -89,6 +101,7 @@ def create(
     booking = Booking(
         reference=_unique_reference(session),
         calendar_token=secrets.token_urlsafe(32),
+        idempotency_key=idempotency_key or None,
         office_id=staff.office_id,
         staff_id=staff.id,
         municipality_id=municipality_id,

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 
 from booking.bookings import service
@@ -126,7 +126,14 @@ def booking_out(booking: Booking, base_url: str) -> BookingOut:
 
 
 @router.post("", status_code=201, response_model=BookingOut)
-def create_booking(body: BookingIn, session: SessionDep, settings: SettingsDep, now: NowDep) -> BookingOut:
+def create_booking(
+    body: BookingIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
+) -> BookingOut:
+    """Book a slot. Send an ``Idempotency-Key`` so a retry after a lost answer cannot book twice."""
     booking = service.create(
         session,
         slot_id=body.slot_id,
@@ -139,6 +146,7 @@ def create_booking(body: BookingIn, session: SessionDep, settings: SettingsDep, 
             version=body.consent.version, language=body.consent.language, given_at=body.consent.given_at
         ),
         municipality=body.municipality,
+        idempotency_key=idempotency_key,
         now=now,
     )
     return booking_out(booking, settings.public_base_url)

@@ -195,3 +195,16 @@ def test_default_secrets_are_refused_outside_local() -> None:
     with pytest.raises(ValueError, match="BOOKING_SERVICE_TOKEN"):
         Settings(env="production")
     assert Settings(env="production", service_token="x" * 32, feed_secret="y" * 32).env == "production"
+
+
+def test_retried_post_with_the_same_idempotency_key_returns_the_same_booking(client) -> None:
+    first, second = free_slots(client, limit=2)
+    headers = {**AUTH, "Idempotency-Key": "2b0d6a4e-5d5b-4c1e-9f77-0c1f6b8a1111"}
+    created = client.post("/api/v1/bookings", json=factories.booking_payload(first["id"]), headers=headers)
+    retried = client.post("/api/v1/bookings", json=factories.booking_payload(first["id"]), headers=headers)
+    assert created.status_code == retried.status_code == 201
+    assert retried.json()["reference"] == created.json()["reference"]
+    other = client.post("/api/v1/bookings", json=factories.booking_payload(second["id"]), headers=headers)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    without_key = client.post("/api/v1/bookings", json=factories.booking_payload(first["id"]), headers=AUTH)
+    assert without_key.status_code == 409 and without_key.json()["code"] == "slot_taken"
