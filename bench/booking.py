@@ -11,12 +11,11 @@ import argparse
 import asyncio
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -55,16 +54,28 @@ def prepare(url: str) -> None:
         rng = random.Random(7)
         rows = [
             {
-                "reference": new_reference(), "calendar_token": secrets.token_urlsafe(32), "office_id": office.id,
-                "staff_id": o.slot.staff_id, "starts_at": o.slot.start, "ends_at": o.slot.end, "status": "active",
-                "language": "de", "channel": "test", "interpreter_needed": False, "sequence": 0,
-                "consent_id": consent.id, "created_at": now, "updated_at": now,
+                "reference": new_reference(),
+                "calendar_token": secrets.token_urlsafe(32),
+                "office_id": office.id,
+                "staff_id": o.slot.staff_id,
+                "starts_at": o.slot.start,
+                "ends_at": o.slot.end,
+                "status": "active",
+                "language": "de",
+                "channel": "test",
+                "interpreter_needed": False,
+                "sequence": 0,
+                "consent_id": consent.id,
+                "created_at": now,
+                "updated_at": now,
             }  # fmt: skip
             for o in slots
             if rng.random() < 0.7
         ]
         session.execute(Booking.__table__.insert(), rows)
-        print(f"  data: {len(staff)} staff, {len(slots)} slots in a year, {len(rows)} booked ({len(rows) / len(slots):.0%})")
+        print(
+            f"  data: {len(staff)} staff, {len(slots)} slots in a year, {len(rows)} booked ({len(rows) / len(slots):.0%})"
+        )
     engine.dispose()
 
 
@@ -103,7 +114,9 @@ async def bench_bookings(base: str, total: int, clients: int = 20) -> dict[str, 
         async def worker(i: int) -> None:
             while not queue.empty():
                 slot_id = queue.get_nowait()
-                body = factories.booking_payload(slot_id, contact={"name": "Bench", "phone": f"+49 151 7{i:02d}{len(statuses):05d}"})
+                body = factories.booking_payload(
+                    slot_id, contact={"name": "Bench", "phone": f"+49 151 7{i:02d}{len(statuses):05d}"}
+                )
                 started = time.perf_counter()
                 r = await client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -153,7 +166,9 @@ def main() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     s, p = results["sqlite"], results["postgres"]
     print("ratios (PostgreSQL / SQLite):")
-    print(f"  slot search p50 {p['search']['p50'] / s['search']['p50']:.2f}, p95 {p['search']['p95'] / s['search']['p95']:.2f}")
+    print(
+        f"  slot search p50 {p['search']['p50'] / s['search']['p50']:.2f}, p95 {p['search']['p95'] / s['search']['p95']:.2f}"
+    )
     print(f"  bookings/s {p['booking']['per_second'] / s['booking']['per_second']:.2f}")
 
 

@@ -1,10 +1,10 @@
 """Command line of the booking service.
 
-    python -m booking migrate      bring the database to the newest schema
-    python -m booking seed-demo    load the demo offices, municipalities, staff and hours
-    python -m booking serve        run the API (BOOKING_PORT, default 8000)
-    python -m booking purge        erase intake records past the retention period
-    python -m booking feed-url ID  print the staff calendar feed URL of an office
+python -m booking migrate      bring the database to the newest schema
+python -m booking seed-demo    load the demo offices, municipalities, staff and hours
+python -m booking serve        run the API (BOOKING_PORT, default 8000)
+python -m booking purge        erase intake records past the retention period
+python -m booking feed-url ID  print the staff calendar feed URL of an office
 """
 
 import argparse

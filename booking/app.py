@@ -74,9 +74,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         own_engine = engine is None
-        app.state.engine = engine or make_engine(
-            settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-        )
+        app.state.engine = engine or make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
         app.state.read_sessionmaker = make_sessionmaker(app.state.engine, read_only=True)
         try:

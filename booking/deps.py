@@ -9,6 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from booking.config import Settings
+from booking.database import transaction
 
 
 def get_settings(request: Request) -> Settings:
@@ -17,13 +18,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the endpoint returns, rolled back on any error."""
-    with request.app.state.sessionmaker() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with transaction(request.app.state.sessionmaker) as session:
+        yield session
 
 
 def get_read_session(request: Request) -> Iterator[Session]:
@@ -68,8 +64,6 @@ MAX_WRITING_REQUESTS = 16
 MAX_READING_REQUESTS = 16
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function", max_concurrency=MAX_WRITING_REQUESTS)]
-ReadSessionDep = Annotated[
-    Session, Depends(get_read_session, scope="function", max_concurrency=MAX_READING_REQUESTS)
-]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function", max_concurrency=MAX_READING_REQUESTS)]
 NowDep = Annotated[datetime, Depends(get_now)]
 ServiceTokenDep = Depends(require_service_token)

@@ -12,6 +12,7 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -21,6 +22,9 @@ from babel.support import Translations
 
 LANGUAGES: tuple[str, ...] = ("de", "ar", "ru", "bs", "tr", "fr", "en")
 """Languages of the front door (ISO 639-1), in the order the picker shows them."""
+
+Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
+"""The same seven, as a type for request validation."""
 
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -33,7 +37,7 @@ def _check_language(language: str) -> str:
     return language
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations(language: str, locales_dir: str | os.PathLike[str] | None = None) -> Translations:
     """Return the compiled catalog of ``language`` (cached per language and folder).
 
@@ -49,8 +53,7 @@ def translations(language: str, locales_dir: str | os.PathLike[str] | None = Non
             return Translations(fileobj, domain=DOMAIN)
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"compiled catalog {path} is missing; run `make setup` "
-            f"(or `pybabel compile -d locales -D {DOMAIN}`)"
+            f"compiled catalog {path} is missing; run `make setup` (or `pybabel compile -d locales -D {DOMAIN}`)"
         ) from None
 
 

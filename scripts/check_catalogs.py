@@ -93,9 +93,7 @@ def check_catalog(po_path: Path, template: Catalog, language: str) -> list[str]:
             expected = {_placeholders(msgid) for msgid in msgids}
             for translated in _strings(message):
                 if _placeholders(translated) not in expected:
-                    problems.append(
-                        f"{where}: placeholders differ from msgid: {_label(message)} -> {translated!r}"
-                    )
+                    problems.append(f"{where}: placeholders differ from msgid: {_label(message)} -> {translated!r}")
     for message, errors in catalog.check():
         for error in errors:
             problems.append(f"{po_path}:{message.lineno}: {error}: {_label(message)}")
@@ -111,9 +109,7 @@ def source_messages(root: Path) -> set[tuple[str, str | None]]:
     with (root / "babel.cfg").open() as fileobj:
         method_map, options_map = parse_mapping_cfg(fileobj)
     found = set()
-    for _filename, _lineno, message, _comments, context in extract_from_dir(
-        str(root), method_map, options_map
-    ):
+    for _filename, _lineno, message, _comments, context in extract_from_dir(str(root), method_map, options_map):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
         if msgid:
             found.add((msgid, context))
@@ -154,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the checks and report; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--locales-dir", type=Path, default=ROOT / "locales")
-    parser.add_argument(
-        "--skip-source", action="store_true", help="do not compare the source code with messages.pot"
-    )
+    parser.add_argument("--skip-source", action="store_true", help="do not compare the source code with messages.pot")
     args = parser.parse_args(argv)
     problems, count = check(args.locales_dir, root=None if args.skip_source else ROOT)
     if problems:

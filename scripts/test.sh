@@ -10,5 +10,9 @@ echo "==> catalogs complete in all seven languages"
 echo "==> rasa data validate"
 .venv-rasa/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data data --fail-on-warnings --quiet
 
+echo "==> ruff (lint and format)"
+.venv/bin/ruff check booking channels tests bench scripts
+.venv/bin/ruff format --check booking channels tests bench scripts
+
 echo "==> pytest"
 .venv/bin/python -m pytest "$@"

@@ -14,7 +14,13 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from booking import i18n
-from booking.i18n import LANGUAGES, compile_catalogs, format_appointment, gettext, translations
+from booking.i18n import (
+    LANGUAGES,
+    compile_catalogs,
+    format_appointment,
+    gettext,
+    translations,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -96,9 +102,7 @@ def test_locales_dir_can_be_overridden(tmp_path: Path) -> None:
     shutil.copytree(LOCALES, tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
     po_path = tmp_path / "locales" / "de" / "LC_MESSAGES" / "messages.po"
     po_path.write_text(
-        po_path.read_text(encoding="utf-8").replace(
-            'msgstr "Bitte bringen Sie mit:"', 'msgstr "Bitte mitbringen:"'
-        ),
+        po_path.read_text(encoding="utf-8").replace('msgstr "Bitte bringen Sie mit:"', 'msgstr "Bitte mitbringen:"'),
         encoding="utf-8",
     )
     compile_catalogs(tmp_path / "locales")
@@ -143,9 +147,7 @@ def test_format_appointment_refuses_naive_datetimes() -> None:
 
 
 def test_check_script_passes_on_the_repository() -> None:
-    result = subprocess.run(
-        [sys.executable, str(CHECK_SCRIPT)], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, str(CHECK_SCRIPT)], cwd=ROOT, capture_output=True, text=True, check=False)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"catalogs: {len(LANGUAGES)} languages, {len(template_ids())} messages, complete"
@@ -182,7 +184,9 @@ def test_check_script_reports_every_kind_of_problem(tmp_path: Path) -> None:
     assert re.search(r"ru/LC_MESSAGES/messages\.po:\d+: fuzzy: 'Please bring:'", report)
     assert re.search(r"tr/LC_MESSAGES/messages\.po:\d+: placeholders differ from msgid: 'Booking code", report)
     assert "fr/LC_MESSAGES/messages.po: missing msgid from messages.pot: 'Please bring:'" in report
-    assert re.search(r"fr/LC_MESSAGES/messages\.po:\d+: not in messages.pot \(stale entry\): 'Please bring all:'", report)
+    assert re.search(
+        r"fr/LC_MESSAGES/messages\.po:\d+: not in messages.pot \(stale entry\): 'Please bring all:'", report
+    )
     assert "bs/LC_MESSAGES/messages.po: header is marked fuzzy" in report
     assert "ar/LC_MESSAGES/messages.po: catalog missing" in report
     assert "complete" not in result.stdout

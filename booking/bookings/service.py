@@ -13,9 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.bookings.contact import normalize_email, normalize_phone
-from booking.bookings.models import ACTIVE, CANCELLED, Booking, ConsentRecord, IntakeRecord
+from booking.bookings.models import (
+    ACTIVE,
+    CANCELLED,
+    Booking,
+    ConsentRecord,
+    IntakeRecord,
+)
 from booking.bookings.references import new_reference, normalize_reference
-from booking.errors import BookingNotActive, IdempotencyKeyReused, SlotTaken, SlotUnavailable, VerificationFailed
+from booking.errors import (
+    BookingNotActive,
+    IdempotencyKeyReused,
+    SlotTaken,
+    SlotUnavailable,
+    VerificationFailed,
+)
 from booking.hours import service as hours
 from booking.hours.slots import decode_slot_id
 from booking.places.models import Municipality
@@ -220,11 +232,7 @@ def erase(session: Session, *, booking: Booking, now: datetime) -> Booking:
 def purge_expired(session: Session, *, now: datetime, retention_days: int) -> int:
     """Erase intake records of appointments that ended more than ``retention_days`` ago."""
     cutoff = now - timedelta(days=retention_days)
-    query = (
-        select(Booking)
-        .join(IntakeRecord)
-        .where(Booking.ends_at < cutoff, IntakeRecord.erased_at.is_(None))
-    )
+    query = select(Booking).join(IntakeRecord).where(Booking.ends_at < cutoff, IntakeRecord.erased_at.is_(None))
     count = 0
     for booking in session.scalars(query):
         erase(session, booking=booking, now=now)
@@ -235,9 +243,7 @@ def purge_expired(session: Session, *, now: datetime, retention_days: int) -> in
 def list_for_office(
     session: Session, *, office_id: str, start: datetime, end: datetime, include_cancelled: bool = True
 ) -> list[Booking]:
-    query = select(Booking).where(
-        Booking.office_id == office_id, Booking.starts_at < end, Booking.ends_at > start
-    )
+    query = select(Booking).where(Booking.office_id == office_id, Booking.starts_at < end, Booking.ends_at > start)
     if not include_cancelled:
         query = query.where(Booking.status == ACTIVE)
     return list(session.scalars(query.order_by(Booking.starts_at)))

@@ -12,11 +12,11 @@ from booking.bookings import service
 from booking.bookings.models import Booking
 from booking.deps import NowDep, ServiceTokenDep, SessionDep, SettingsDep
 from booking.hours.slots import BERLIN
+from booking.i18n import Language
 from booking.offices.views import OfficeOut
 
 router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"], dependencies=[ServiceTokenDep])
 
-Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
 Topic = Literal[
     "residence", "naturalisation", "housing", "health", "work",
     "education", "language_course", "family", "benefits", "orientation",
@@ -49,33 +49,10 @@ Phone = Annotated[str, Field(max_length=50), AfterValidator(_phone)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 
 
-class ContactIn(BaseModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    phone: Phone = ""
-    email: Email = ""
-
-    @model_validator(mode="after")
-    def _phone_or_email(self) -> "ContactIn":
-        if not self.phone and not self.email:
-            raise ValueError("a phone number or an email address is needed")
-        return self
-
-
 class ConsentIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=50)]
     language: Language
     given_at: AwareDatetime
-
-
-class BookingIn(BaseModel):
-    slot_id: Annotated[str, Field(min_length=2, max_length=80)]
-    language: Language
-    channel: Channel
-    topics: Annotated[list[Topic], Field(max_length=10)] = []
-    concern: Annotated[str, Field(max_length=1000)] = ""
-    contact: ContactIn
-    consent: ConsentIn
-    municipality: Annotated[str | None, Field(max_length=200)] = None
 
 
 class SecondFactor(BaseModel):
@@ -89,6 +66,23 @@ class SecondFactor(BaseModel):
         if not self.phone and not self.email:
             raise ValueError("the phone number or the email address of the booking is needed")
         return self
+
+
+class ContactIn(SecondFactor):
+    """Who to reach: a name, and a phone number or an email address (or both)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class BookingIn(BaseModel):
+    slot_id: Annotated[str, Field(min_length=2, max_length=80)]
+    language: Language
+    channel: Channel
+    topics: Annotated[list[Topic], Field(max_length=10)] = []
+    concern: Annotated[str, Field(max_length=1000)] = ""
+    contact: ContactIn
+    consent: ConsentIn
+    municipality: Annotated[str | None, Field(max_length=200)] = None
 
 
 class LookupIn(SecondFactor):

@@ -139,9 +139,7 @@ def office_feed(
     name = t.gettext("KIM appointments – %(office)s") % {"office": office_name}
     calendar.add("NAME", name, parameters=text)
     calendar.add("X-WR-CALNAME", name)
-    description = t.gettext(
-        "Appointments booked online. For data protection, this calendar contains no personal data."
-    )
+    description = t.gettext("Appointments booked online. For data protection, this calendar contains no personal data.")
     calendar.add("DESCRIPTION", description, parameters=text)
     calendar.add("X-WR-CALDESC", description)
     calendar.add("X-WR-TIMEZONE", TZID)
@@ -190,9 +188,7 @@ def _newcomer_description(event: AppointmentEvent, t: Translations) -> str:
     code_line = t.gettext("Your booking code: %(reference)s") % {"reference": event.reference}
     call_line = (
         # TRANSLATORS: %(phone)s is the office's phone number.
-        t.gettext("Or call us: %(phone)s") % {"phone": event.office_phone}
-        if event.office_phone.strip()
-        else None
+        t.gettext("Or call us: %(phone)s") % {"phone": event.office_phone} if event.office_phone.strip() else None
     )
     if event.cancelled:
         paragraphs = [

@@ -71,7 +71,9 @@ def _upsert_office(session: Session, row: dict, districts: dict[str, District]) 
         starts = _local_midnight(date.fromisoformat(str(closure["start"])))
         ends = _local_midnight(date.fromisoformat(str(closure["end"])) + timedelta(days=1))
         found = session.scalar(
-            select(Closure).where(Closure.office_id == office.id, Closure.starts_at == starts, Closure.staff_id.is_(None))
+            select(Closure).where(
+                Closure.office_id == office.id, Closure.starts_at == starts, Closure.staff_id.is_(None)
+            )
         )
         if found is None:
             session.add(Closure(office_id=office.id, starts_at=starts, ends_at=ends, reason=closure.get("reason", "")))

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from booking.bookings.models import ACTIVE, Booking
 from booking.errors import SlotUnavailable
 from booking.hours.models import Closure, ConsultationWindow
-from booking.hours.slots import BERLIN, Interval, Slot, Window, decode_slot_id, free_slots, is_holiday, slot_exists
+from booking.hours.slots import (
+    BERLIN,
+    Interval,
+    Slot,
+    Window,
+    decode_slot_id,
+    free_slots,
+    is_holiday,
+    slot_exists,
+)
 from booking.offices import service as offices
 from booking.offices.models import Office, Staff
 
@@ -92,9 +101,7 @@ def _free_slots_of(
         blocked = blocked_intervals(
             session, office_id=office.id, staff_ids=staff_ids, start=chunk_start, end=chunk_end.astimezone(UTC)
         )
-        yield from free_slots(
-            windows, days=_days(first, chunk_last), blocked=blocked, earliest=earliest, latest=latest
-        )
+        yield from free_slots(windows, days=_days(first, chunk_last), blocked=blocked, earliest=earliest, latest=latest)
         first = chunk_last + timedelta(days=1)
 
 
@@ -133,12 +140,14 @@ def bookable_slot_or_raise(session: Session, *, slot_id: str, now: datetime) -> 
     if not any(slot_exists(to_window(w), slot) for w in staff.windows):
         raise SlotUnavailable("not within consultation hours", slot_id=slot_id)
     closures = session.scalar(
-        select(Closure.id).where(
+        select(Closure.id)
+        .where(
             Closure.office_id == office.id,
             or_(Closure.staff_id.is_(None), Closure.staff_id == staff.id),
             Closure.starts_at < slot.end,
             Closure.ends_at > slot.start,
-        ).limit(1)
+        )
+        .limit(1)
     )
     if closures is not None:
         raise SlotUnavailable("office closed", slot_id=slot_id)

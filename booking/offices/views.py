@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel
@@ -13,11 +13,11 @@ from booking.calendars.ics import FeedEvent, office_feed
 from booking.deps import NowDep, ReadSessionDep, SettingsDep
 from booking.hours import service as hours
 from booking.hours.slots import BERLIN
+from booking.i18n import Language
 from booking.offices import service
 from booking.offices.models import Office
 
 router = APIRouter(prefix="/api/v1/offices", tags=["offices"])
-Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
 
 
 class OfficeOut(BaseModel):

@@ -35,10 +35,22 @@ STATUSES = (FOUND, AMBIGUOUS, OUTSIDE, UNKNOWN)
 
 HOME_STATE = "Nordrhein-Westfalen"
 GEONAMES_STATES = {
-    "01": "Baden-Württemberg", "02": "Bayern", "03": "Bremen", "04": "Hamburg", "05": "Hessen",
-    "06": "Niedersachsen", "07": "Nordrhein-Westfalen", "08": "Rheinland-Pfalz", "09": "Saarland",
-    "10": "Schleswig-Holstein", "11": "Brandenburg", "12": "Mecklenburg-Vorpommern", "13": "Sachsen",
-    "14": "Sachsen-Anhalt", "15": "Thüringen", "16": "Berlin",
+    "01": "Baden-Württemberg",
+    "02": "Bayern",
+    "03": "Bremen",
+    "04": "Hamburg",
+    "05": "Hessen",
+    "06": "Niedersachsen",
+    "07": "Nordrhein-Westfalen",
+    "08": "Rheinland-Pfalz",
+    "09": "Saarland",
+    "10": "Schleswig-Holstein",
+    "11": "Brandenburg",
+    "12": "Mecklenburg-Vorpommern",
+    "13": "Sachsen",
+    "14": "Sachsen-Anhalt",
+    "15": "Thüringen",
+    "16": "Berlin",
 }
 """GeoNames admin1 codes of the German states."""
 

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from booking.deps import ReadSessionDep
+from booking.i18n import Language
 from booking.places import service
 
 router = APIRouter(prefix="/api/v1/municipalities", tags=["municipalities"])
-Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
 
 
 class OfficeBrief(BaseModel):

@@ -74,7 +74,9 @@ def staff(
 
 
 def closure(session: Session, *, office: Office, start: datetime, end: datetime, staff: Staff | None = None) -> Closure:
-    row = Closure(office_id=office.id, staff_id=staff.id if staff else None, starts_at=start, ends_at=end, reason="test")
+    row = Closure(
+        office_id=office.id, staff_id=staff.id if staff else None, starts_at=start, ends_at=end, reason="test"
+    )
     session.add(row)
     session.flush()
     return row

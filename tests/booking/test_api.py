@@ -70,7 +70,10 @@ def test_resolve_contract(client) -> None:
     assert set(match["office"]) >= {"id", "name", "address", "phone", "opening_hours"}
     assert match["office"]["id"] == "hagen" and match["office"]["opening_hours"] == "Mon–Thu 8am–3pm"
     assert client.get("/api/v1/municipalities/resolve", params={"q": "Hagen 27628"}).json()["status"] == "outside"
-    assert client.get("/api/v1/municipalities/resolve", params={"q": "Хаген"}).json()["matches"][0]["office"]["id"] == "hagen"
+    assert (
+        client.get("/api/v1/municipalities/resolve", params={"q": "Хаген"}).json()["matches"][0]["office"]["id"]
+        == "hagen"
+    )
     for weird in ["", " ", "\x00", "'; DROP TABLE municipalities; --", "🙂" * 500]:
         response = client.get("/api/v1/municipalities/resolve", params={"q": weird})
         assert response.status_code == 200 and response.json()["status"] in {"found", "ambiguous", "outside", "unknown"}
@@ -134,7 +137,9 @@ def test_bad_input_is_422_with_a_code_and_without_echoing_data(client, change) -
 
 
 def test_malformed_json_is_422(client) -> None:
-    response = client.post("/api/v1/bookings", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/bookings", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 

@@ -9,7 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from booking.bookings import service
 from booking.bookings.models import ACTIVE, CANCELLED, Booking
 from booking.bookings.references import ALPHABET, new_reference, normalize_reference
-from booking.errors import BookingNotActive, InvalidSlot, SlotTaken, SlotUnavailable, VerificationFailed
+from booking.errors import (
+    BookingNotActive,
+    InvalidSlot,
+    SlotTaken,
+    SlotUnavailable,
+    VerificationFailed,
+)
 from booking.hours import service as hours
 from booking.hours.slots import BERLIN, Slot
 from tests.booking import factories

@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from booking.calendars.ics import AppointmentEvent, FeedEvent, appointment_calendar, office_feed
+from booking.calendars.ics import (
+    AppointmentEvent,
+    FeedEvent,
+    appointment_calendar,
+    office_feed,
+)
 from booking.i18n import LANGUAGES, compile_catalogs
 
 CREATED = datetime(2026, 11, 20, 10, 15, tzinfo=UTC)
@@ -300,7 +305,15 @@ def test_feed_never_contains_personal_data() -> None:
         assert fragment not in unfolded
     event = only_event(parse(data))
     assert set(event.keys()) <= {
-        "UID", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS", "TRANSP",
+        "UID",
+        "SEQUENCE",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "DESCRIPTION",
+        "STATUS",
+        "TRANSP",
     }
 
 
@@ -374,7 +387,10 @@ def test_empty_feed_is_still_a_valid_calendar() -> None:
 
 
 def test_feed_line_format() -> None:
-    data = office_feed(office_name="Kommunales Integrationsmanagement Kreis Borken – Außenstelle Gronau (Westf.)", events=[make_feed_event()])
+    data = office_feed(
+        office_name="Kommunales Integrationsmanagement Kreis Borken – Außenstelle Gronau (Westf.)",
+        events=[make_feed_event()],
+    )
 
     assert data.count(b"\n") == data.count(b"\r\n")
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))

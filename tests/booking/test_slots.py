@@ -144,8 +144,13 @@ def test_free_slots_properties(windows, first_day, n_days, bookings, closure) ->
         blocked.append(Interval(origin + timedelta(minutes=closure[0]),
                                 origin + timedelta(minutes=closure[0] + closure[1])))  # fmt: skip
     result = list(
-        free_slots(windows, days=days(first_day, n_days), blocked=blocked, earliest=origin,
-                   latest=origin + timedelta(days=n_days + 1))  # fmt: skip
+        free_slots(
+            windows,
+            days=days(first_day, n_days),
+            blocked=blocked,
+            earliest=origin,
+            latest=origin + timedelta(days=n_days + 1),
+        )  # fmt: skip
     )
     assert result == sorted(result)
     for slot in result:

@@ -5,8 +5,9 @@ Revises:
 Create Date: 2026-11-21 11:53:34.824989
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import booking.database
 
 # No two active bookings of one staff member may overlap. This is the guarantee against double
