@@ -66,7 +66,13 @@ def _flush_booking(session: Session) -> None:
     except IntegrityError as exc:
         if _is_slot_conflict(exc):
             raise SlotTaken("this slot has just been booked by someone else") from exc
+        if "idempotency_key" in str(exc.orig):
+            raise SlotTaken("a request with this idempotency key is being booked") from exc
         raise
+
+
+def get_by_idempotency_key(session: Session, *, key: str) -> Booking | None:
+    return session.scalar(select(Booking).where(Booking.idempotency_key == key))
 
 
 def _unique_reference(session: Session) -> str:
@@ -96,7 +102,7 @@ def create(
     the first request made instead of refusing the slot as taken.
     """
     if idempotency_key:
-        earlier = session.scalar(select(Booking).where(Booking.idempotency_key == idempotency_key))
+        earlier = get_by_idempotency_key(session, key=idempotency_key)
         if earlier is not None:
             if earlier.starts_at != decode_slot_id(slot_id).start:
                 raise IdempotencyKeyReused("this idempotency key was used for another booking")

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_vali
 from booking.bookings import service
 from booking.bookings.models import Booking
 from booking.deps import NowDep, ServiceTokenDep, SessionDep, SettingsDep
+from booking.errors import SlotTaken
 from booking.hours.slots import BERLIN
 from booking.i18n import Language
 from booking.offices.views import OfficeOut
@@ -128,21 +129,31 @@ def create_booking(
     idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
 ) -> BookingOut:
     """Book a slot. Send an ``Idempotency-Key`` so a retry after a lost answer cannot book twice."""
-    booking = service.create(
-        session,
-        slot_id=body.slot_id,
-        language=body.language,
-        channel=body.channel,
-        topics=list(body.topics),
-        concern=body.concern,
-        contact=service.Contact(name=body.contact.name, phone=body.contact.phone, email=body.contact.email),
-        consent=service.Consent(
-            version=body.consent.version, language=body.consent.language, given_at=body.consent.given_at
-        ),
-        municipality=body.municipality,
-        idempotency_key=idempotency_key,
-        now=now,
-    )
+    try:
+        booking = service.create(
+            session,
+            slot_id=body.slot_id,
+            language=body.language,
+            channel=body.channel,
+            topics=list(body.topics),
+            concern=body.concern,
+            contact=service.Contact(name=body.contact.name, phone=body.contact.phone, email=body.contact.email),
+            consent=service.Consent(
+                version=body.consent.version, language=body.consent.language, given_at=body.consent.given_at
+            ),
+            municipality=body.municipality,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    except SlotTaken:
+        # A retry that raced its own first attempt (still running when the client gave up): once that
+        # attempt has committed, the slot is "taken" by the very booking this key made. Answer with it.
+        if not idempotency_key:
+            raise
+        session.rollback()
+        booking = service.get_by_idempotency_key(session, key=idempotency_key)
+        if booking is None:
+            raise
     return booking_out(booking, settings.public_base_url)
 
 

@@ -72,3 +72,29 @@ def test_parallel_bookings_of_overlapping_slots(database_url, session) -> None:
     assert len(rows) == ROUNDS
     rows.sort()
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(rows, rows[1:], strict=False))
+
+
+@pytest.mark.slow
+def test_parallel_retries_with_one_idempotency_key_get_the_same_booking(database_url, session) -> None:
+    """A client that timed out and retried while its first attempt still ran must not be told 'taken'."""
+    office = factories.office(session, office_id="retry", min_notice_minutes=0, horizon_days=120)
+    factories.staff(session, office=office, hours=[(d, "08:00", "18:00") for d in range(7)])
+    session.commit()
+    with booking_server(database_url, token=TOKEN) as base:
+        slots = httpx.get(f"{base}/api/v1/offices/retry/slots", params={"limit": 5}).json()["slots"]
+
+        async def retries(slot_id: str, key: str) -> list[httpx.Response]:
+            headers = {"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": key}
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                return await asyncio.gather(
+                    *(
+                        client.post("/api/v1/bookings", json=factories.booking_payload(slot_id), headers=headers)
+                        for _ in range(10)
+                    )  # fmt: skip
+                )
+
+        for n, slot in enumerate(slots):
+            responses = asyncio.run(retries(slot["id"], f"retry-key-{n}"))
+            assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+            assert len({r.json()["reference"] for r in responses}) == 1
+    assert session.scalar(select(func.count()).select_from(Booking)) == len(slots)
