@@ -22,7 +22,7 @@ bench: setup  ## benchmarks (numbers, not pass/fail)
 	@.venv/bin/python bench/booking.py
 
 catalogs:  ## extract new messages into locales/ and update every language's catalog
-	.venv/bin/pybabel extract -F babel.cfg -c TRANSLATORS: -o locales/messages.pot --no-location --sort-output --project kim-frontdoor .
+	.venv/bin/pybabel extract -F babel.cfg -c TRANSLATORS: -k _t:2 -o locales/messages.pot --no-location --sort-output --project kim-frontdoor .
 	.venv/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:  ## remove environments, models, database and caches

@@ -14,5 +14,8 @@ echo "==> ruff (lint and format)"
 .venv/bin/ruff check booking channels tests bench scripts
 .venv/bin/ruff format --check booking channels tests bench scripts
 
-echo "==> pytest"
+echo "==> pytest: bot/ in the Rasa environment (Python 3.10)"
+.venv-rasa/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
+
+echo "==> pytest: booking, channels, end to end (Python 3.11)"
 .venv/bin/python -m pytest "$@"

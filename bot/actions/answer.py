@@ -1,22 +1,40 @@
-"""``action_answer``: short answers to first questions, in the person's language, from the catalogs."""
+"""Short answers to first questions at any point, in the person's language.
+
+Facts from the public KIM documents (../shared/seeds); what differs by office (who it serves, address,
+hours, phone) comes from the booking service, not from the catalogs.
+"""
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.i18n import language_or_default, translations
+from bot.actions.common import (
+    button,
+    gettext_for,
+    intent_of,
+    known_office,
+    language_for_turn,
+    say_with_office_contact,
+)
+from bot.consent import RETENTION_DAYS
 
 
-def answer_for(intent: str, language: str) -> str:
-    """The answer to an intent; facts from the public KIM documents (see ../shared/seeds)."""
-    _ = translations(language).gettext
+def main_menu(language: str) -> List[Dict[str, str]]:
+    _ = gettext_for(language)
+    return [
+        button(_("Book an appointment"), "/book_appointment"),
+        button(_("What is KIM?"), "/ask_about_service"),
+        button(_("Who can come?"), "/ask_eligibility"),
+        button(_("Cancel or move an appointment"), "/cancel_appointment"),
+    ]
+
+
+def fixed_answer(intent: str, language: str) -> str:
+    """Answers that are the same for every office."""
+    _ = gettext_for(language)
     answers = {
-        "greet": _(
-            "Hello! I am the digital assistant of the municipal integration management (KIM). "
-            "I answer first questions about the free advice for immigrants."
-        ),
+        "greet": _("Hello! How can I help you?"),
         "goodbye": _("Goodbye and all the best!"),
         "thank": _("You are welcome!"),
         "bot_challenge": _(
@@ -37,18 +55,23 @@ def answer_for(intent: str, language: str) -> str:
             "The case managers speak German, Arabic, Russian, Bosnian, Turkish, French and English. "
             "For other languages they can bring in an interpreter."
         ),
-    }
-    return answers.get(
-        intent,
-        _(
-            "I cannot do that here yet. Please contact the KIM case management office in your town "
-            "by phone or email."
+        "ask_privacy": _(
+            "I store nothing about you unless you agree. If you book, only the KIM case management of your "
+            "office receives your name, contact, language, topics and short message, and only for your "
+            "counselling. It is deleted {days} days after the appointment at the latest. You can write "
+            "\"delete my data\" at any time."
+        ).format(days=RETENTION_DAYS),
+        "out_of_scope": _(
+            "I can only help with the KIM advice for immigrants: first questions and appointments."
         ),
-    )
+        "affirm": _("How can I help you?"),
+        "deny": _("All right. How can I help you?"),
+    }
+    return answers.get(intent, _("How can I help you?"))
 
 
 class ActionAnswer(Action):
-    """Answer the last message in the person's language."""
+    """Answer a first question; inside a form the form asks its question again afterwards."""
 
     def name(self) -> Text:
         return "action_answer"
@@ -56,8 +79,41 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        metadata = tracker.latest_message.get("metadata") or {}
-        language = language_or_default(tracker.get_slot("language") or metadata.get("language"))
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        dispatcher.utter_message(text=answer_for(intent, language))
-        return [SlotSet("language", language)]
+        language, events = language_for_turn(tracker)
+        _ = gettext_for(language)
+        intent, _confidence = intent_of(tracker)
+        in_form = tracker.active_loop.get("name") is not None
+        office = await known_office(tracker, language) if intent in ("ask_contact", "ask_eligibility") else None
+
+        if intent == "ask_contact":
+            say_with_office_contact(
+                dispatcher, language, office, _("You can reach the case management directly:") if office else
+                _("You can talk to a case manager by phone or in person.")
+            )
+        elif intent == "ask_eligibility" and office is not None and office.serves:
+            dispatcher.utter_message(text=fixed_answer(intent, language) + "\n\n" + office.serves)
+        elif in_form or intent in ("goodbye", "thank"):
+            dispatcher.utter_message(text=fixed_answer(intent, language))
+        else:
+            dispatcher.utter_message(text=fixed_answer(intent, language), buttons=main_menu(language))
+        return events
+
+
+class ActionFallback(Action):
+    """When the model is unsure: say so, offer the main choices and the office's phone and hours."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language, events = language_for_turn(tracker)
+        _ = gettext_for(language)
+        office = await known_office(tracker, language)
+        say_with_office_contact(
+            dispatcher, language, office, _("Sorry, I did not understand that. Choose below, or call the office:")
+            if office else _("Sorry, I did not understand that.")
+        )
+        dispatcher.utter_message(text=_("What would you like to do?"), buttons=main_menu(language))
+        return events

@@ -1,0 +1,128 @@
+"""What every action needs: the person's language for this turn, texts, buttons, the office's contact."""
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import language as detection
+from bot.booking_client import BookingUnavailable, Office, get_client
+from bot.i18n import LANGUAGES, NATIVE_NAMES, translations
+
+# Intents that interrupt a form's question instead of answering it (when the model is sure enough).
+INTERRUPTIONS = frozenset(
+    "ask_about_service ask_eligibility ask_cost ask_languages ask_contact ask_privacy bot_challenge "
+    "choose_language cancel_appointment reschedule_appointment delete_my_data out_of_scope thank".split()
+)
+INTERRUPTION_CONFIDENCE = 0.8
+
+
+def language_for_turn(tracker: Tracker) -> Tuple[str, List[EventType]]:
+    """The language to answer this turn in, and the slot events that record a change."""
+    current = tracker.get_slot("language")
+    metadata = tracker.latest_message.get("metadata") or {}
+    hint = metadata.get("language")
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):  # a button payload says nothing about the language
+        text = ""
+    chosen = detection.choose_language(
+        text, current=current, hint=hint, locked=bool(tracker.get_slot("language_chosen"))
+    )
+    language = chosen or "de"
+    return language, ([SlotSet("language", language)] if language != current else [])
+
+
+def gettext_for(language: str):
+    return translations(language).gettext
+
+
+def _t(language: str, message: str) -> str:
+    """One message in ``language``; pybabel extracts it (keyword ``_t:2`` in the Makefile)."""
+    return translations(language).gettext(message)
+
+
+def intent_of(tracker: Tracker) -> Tuple[str, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name") or "", float(intent.get("confidence") or 0.0)
+
+
+def is_interruption(tracker: Tracker) -> bool:
+    """Whether the last message is a question or request rather than an answer to the form."""
+    text = tracker.latest_message.get("text") or ""
+    name, confidence = intent_of(tracker)
+    if text.startswith("/"):
+        return name in INTERRUPTIONS
+    return name in INTERRUPTIONS and confidence >= INTERRUPTION_CONFIDENCE
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[str]:
+    values = []
+    for item in tracker.latest_message.get("entities") or []:
+        value = item.get("value")
+        if item.get("entity") == entity and isinstance(value, str) and value not in values:
+            values.append(value)
+    return values
+
+
+def button(title: str, payload: str) -> Dict[str, str]:
+    return {"title": title, "payload": payload}
+
+
+def choice_payload(choice: str) -> str:
+    return '/choose{"choice": "%s"}' % choice.replace('"', "")
+
+
+def language_buttons() -> List[Dict[str, str]]:
+    return [
+        button(NATIVE_NAMES[code], '/choose_language{"language": "%s"}' % code) for code in LANGUAGES
+    ]
+
+
+def office_contact_text(office: Office, language: str) -> str:
+    """Name, address, phone and hours of an office, for any fallback."""
+    _ = gettext_for(language)
+    lines = [office.name, office.address, _("Phone: {phone}").format(phone=office.phone)]
+    if office.opening_hours:
+        lines.append(office.opening_hours)
+    if office.email:
+        lines.append(_("Email: {email}").format(email=office.email))
+    return "\n".join(lines)
+
+
+async def known_office(tracker: Tracker, language: str) -> Optional[Office]:
+    """The office of this conversation, if one is known and the booking service answers."""
+    office_id = tracker.get_slot("office_id")
+    if not office_id:
+        return None
+    try:
+        return await get_client().office(office_id, language)
+    except BookingUnavailable:
+        return None
+    except Exception:  # an unknown office id: no contact to offer, but no crash either
+        return None
+
+
+def say_with_office_contact(
+    dispatcher: CollectingDispatcher, language: str, office: Optional[Office], text: str
+) -> None:
+    """A message, followed by the office's phone and hours, or the general way to reach KIM."""
+    _ = gettext_for(language)
+    if office is not None:
+        dispatcher.utter_message(text=text + "\n\n" + office_contact_text(office, language))
+    else:
+        dispatcher.utter_message(
+            text=text
+            + "\n\n"
+            + _(
+                "Tell me the town where you live, and I will give you the phone number and opening hours "
+                "of your KIM office."
+            )
+        )
+
+
+def events(*groups: List[EventType]) -> List[Dict[str, Any]]:
+    merged: List[Dict[str, Any]] = []
+    for group in groups:
+        merged.extend(group)
+    return merged

@@ -1,0 +1,57 @@
+"""Greeting with the language picker, and switching the language at any time."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.answer import main_menu
+from bot.actions.common import entity_values, gettext_for, language_buttons, language_for_turn
+from bot.i18n import LANGUAGES, NATIVE_NAMES
+
+
+class ActionGreet(Action):
+    """Hello in the detected language, what the bot can do, and the picker with native names."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language, events = language_for_turn(tracker)
+        _ = gettext_for(language)
+        dispatcher.utter_message(
+            text=_(
+                "Hello! I am the digital assistant of the municipal integration management (KIM). "
+                "I answer first questions about the free advice for immigrants and book appointments."
+            ),
+            buttons=main_menu(language),
+        )
+        if not tracker.get_slot("language_chosen"):
+            dispatcher.utter_message(text=_("You can also write to me in your language:"), buttons=language_buttons())
+        return events
+
+
+class ActionSetLanguage(Action):
+    """Switch to the language the person asked for; the rest of the conversation follows."""
+
+    def name(self) -> Text:
+        return "action_set_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        requested = [code for code in entity_values(tracker, "language") if code in LANGUAGES]
+        if not requested:
+            language, events = language_for_turn(tracker)
+            _ = gettext_for(language)
+            dispatcher.utter_message(text=_("Which language would you like?"), buttons=language_buttons())
+            return events
+        language = requested[-1]
+        _ = gettext_for(language)
+        dispatcher.utter_message(
+            text=_("Okay, from now on I will write in {language}.").format(language=NATIVE_NAMES[language])
+        )
+        return [SlotSet("language", language), SlotSet("language_chosen", True)]

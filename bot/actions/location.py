@@ -1,0 +1,100 @@
+"""Where someone lives → the responsible office, or who to contact instead (never a dead end)."""
+
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import (
+    button,
+    entity_values,
+    gettext_for,
+    language_for_turn,
+    office_contact_text,
+)
+from bot.booking_client import BookingUnavailable, PlaceMatch, get_client
+
+
+def place_query(tracker: Tracker) -> str:
+    """What to resolve: the postal code or town the NLU found, else the whole message."""
+    codes = entity_values(tracker, "postal_code")
+    towns = entity_values(tracker, "municipality")
+    text = tracker.latest_message.get("text") or ""
+    if codes:
+        return " ".join(codes + towns)
+    if towns and not text.startswith("/"):
+        return text  # the resolver reads whole sentences and prefers its own reading to the NLU's
+    return towns[0] if towns else text
+
+
+async def resolve_place(
+    tracker: Tracker, dispatcher: CollectingDispatcher, language: str
+) -> Tuple[Optional[PlaceMatch], List[EventType], str]:
+    """Resolve and explain; returns the match (if one is found), slot events and the status."""
+    _ = gettext_for(language)
+    query = place_query(tracker)
+    try:
+        resolution = await get_client().resolve(query, language)
+    except BookingUnavailable:
+        dispatcher.utter_message(
+            text=_("Sorry, I cannot look up places right now. Please try again in a moment.")
+        )
+        return None, [], "unavailable"
+    if resolution.status == "found" and resolution.matches:
+        match = resolution.matches[0]
+        return match, [SlotSet("municipality", match.municipality), SlotSet("office_id", match.office.id if match.office else None)], "found"
+    if resolution.status == "ambiguous" and resolution.matches:
+        dispatcher.utter_message(
+            text=_("Which place do you mean?"),
+            buttons=[
+                button(m.municipality, '/inform_location{"municipality": "%s"}' % m.municipality)
+                for m in resolution.matches[:5]
+            ],
+        )
+        return None, [], "ambiguous"
+    if resolution.status == "outside":
+        dispatcher.utter_message(
+            text=_(
+                "This place is not in the area I can book for (StädteRegion Aachen, Stadt Aachen, "
+                "Kreis Mettmann, Kreis Borken and Hagen). In North Rhine-Westphalia every Kreis and every large "
+                "city (kreisfreie Stadt) has a Kommunales Integrationszentrum. Your town hall can give you its "
+                "contact, and tell you who offers integration case management for you."
+            )
+        )
+        return None, [], "outside"
+    dispatcher.utter_message(
+        text=_("I could not find this place. Please write the name of your town or your postal code (5 digits).")
+    )
+    return None, [], "unknown"
+
+
+def describe_office(match: PlaceMatch, language: str) -> str:
+    _ = gettext_for(language)
+    if match.office is None:
+        return match.municipality
+    text = _("For {municipality} the responsible office is:").format(municipality=match.municipality)
+    text += "\n" + office_contact_text(match.office, language)
+    if match.office.serves:
+        text += "\n\n" + match.office.serves
+    return text
+
+
+class ActionShowOffice(Action):
+    """Outside a booking: tell the person which office is responsible for them."""
+
+    def name(self) -> Text:
+        return "action_show_office"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language, events = language_for_turn(tracker)
+        _ = gettext_for(language)
+        match, slot_events, _status = await resolve_place(tracker, dispatcher, language)
+        if match is not None:
+            dispatcher.utter_message(
+                text=describe_office(match, language),
+                buttons=[button(_("Book an appointment"), "/book_appointment")],
+            )
+        return events + slot_events
