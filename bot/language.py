@@ -32,6 +32,15 @@ _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _SERBIAN_CYRILLIC = re.compile(r"[ђћџљњјЂЋЏЉЊЈ]")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+# German words of daily life in Germany, used inside every language ("a letter from the Jobcenter"):
+# they do not make a message German.
+_GERMAN_LOANWORDS = re.compile(
+    r"\b(jobcenter|ausl[aä]nderbeh[oö]rde|auslaenderbehoerde|termin\w*|anmeldung|aufenthalts\w*|duldung|kita|"
+    r"sprachkurs|integrationskurs|wohnberechtigungsschein|wbs|kindergeld|b[uü]rgergeld|wohngeld|elterngeld|"
+    r"krankenkasse|b[uü]rgeramt|sozialamt|familienkasse|schufa|fiktionsbescheinigung|einb[uü]rgerung|"
+    r"ausbildung|anerkennung|minijob|rathaus|amt)\b",
+    re.IGNORECASE,
+)
 # Latin-script Russian and Arabic ("Arabizi") are invisible to lingua; a few unmistakable words tell.
 _TRANSLIT = {
     "ru": re.compile(
@@ -56,6 +65,9 @@ def _detector():
 def detect(text: str) -> Tuple[Optional[str], float]:
     """The language of ``text`` among the seven and lingua's confidence, or (None, 0.0)."""
     text = (text or "")[:1000]
+    own = _GERMAN_LOANWORDS.sub(" ", text)
+    if len(_WORD.findall(own)) >= 2:
+        text = own
     words = _WORD.findall(text)
     if not words:
         return None, 0.0
@@ -64,18 +76,21 @@ def detect(text: str) -> Tuple[Optional[str], float]:
     latin, arabic, cyrillic = (sum(1 for w in words if p.search(w)) for p in (_LATIN, _ARABIC, _CYRILLIC))
     if arabic > latin:
         return "ar", 1.0
-    if cyrillic > latin:
-        return ("bs" if _SERBIAN_CYRILLIC.search(text) else "ru"), 1.0
     scores: dict = {}
     for value in _detector().compute_language_confidence_values(text):
         code = _ISO[value.language]
         scores[code] = scores.get(code, 0.0) + value.value
+    if cyrillic > latin:
+        # Russian or Serbian Cyrillic (Bosnian for us): Serbian letters decide, else lingua between the two.
+        serbian = _SERBIAN_CYRILLIC.search(text) or scores.get("bs", 0.0) > scores.get("ru", 0.0)
+        return ("bs" if serbian else "ru"), 1.0
     code, confidence = max(scores.items(), key=lambda item: item[1])
-    if confidence < 0.95:
-        marked = {lang: len(pattern.findall(text)) for lang, pattern in _TRANSLIT.items()}
-        lang, hits = max(marked.items(), key=lambda item: item[1])
-        if hits * 3 >= len(words) and (hits >= 2 or confidence < 0.7):
-            return lang, 0.8
+    marked = {lang: len(pattern.findall(text)) for lang, pattern in _TRANSLIT.items()}
+    lang, hits = max(marked.items(), key=lambda item: item[1])
+    if hits * 2 >= len(words) and hits >= 2:
+        return lang, 0.9  # mostly marker words: Latin-script Russian or Arabizi
+    if confidence < 0.7 and hits * 3 >= len(words) and hits:
+        return lang, 0.8
     return code, confidence
 
 

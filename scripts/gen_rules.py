@@ -75,8 +75,7 @@ def main() -> None:
                                                              f"action: {form}", f"active_loop: {form}"],
                           [f"active_loop: {form}"]))  # fmt: skip
         for intent, (starter, target) in SWITCHES.items():
-            if target == form:
-                continue
+            # another task, or the same one again ("cancel" while cancelling): end this form, start afresh
             steps = [f"intent: {intent}", "action: action_deactivate_loop", "active_loop: null"]
             steps += [f"action: {starter}"] + ([f"action: {target}", f"active_loop: {target}"] if target else [])
             rules.append(rule(f"{intent} inside {form}", steps, [f"active_loop: {form}"]))

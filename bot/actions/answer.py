@@ -85,17 +85,16 @@ class ActionAnswer(Action):
         in_form = tracker.active_loop.get("name") is not None
         office = await known_office(tracker, language) if intent in ("ask_contact", "ask_eligibility") else None
 
+        menu = [] if in_form or intent in ("goodbye", "thank") else main_menu(language)
         if intent == "ask_contact":
             say_with_office_contact(
                 dispatcher, language, office, _("You can reach the case management directly:") if office else
-                _("You can talk to a case manager by phone or in person.")
-            )
+                _("You can talk to a case manager by phone or in person."), buttons=menu,
+            )  # fmt: skip
         elif intent == "ask_eligibility" and office is not None and office.serves:
-            dispatcher.utter_message(text=fixed_answer(intent, language) + "\n\n" + office.serves)
-        elif in_form or intent in ("goodbye", "thank"):
-            dispatcher.utter_message(text=fixed_answer(intent, language))
+            dispatcher.utter_message(text=fixed_answer(intent, language) + "\n\n" + office.serves, buttons=menu)
         else:
-            dispatcher.utter_message(text=fixed_answer(intent, language), buttons=main_menu(language))
+            dispatcher.utter_message(text=fixed_answer(intent, language), buttons=menu)
         return events
 
 

@@ -10,13 +10,14 @@ from typing import Any, Dict, List, Optional, Text
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.answer import main_menu
 from bot.actions.common import (
+    KimFormValidation,
     _t,
     button,
     choice_payload,
@@ -30,7 +31,7 @@ from bot.actions.common import (
 )
 from bot.actions.location import describe_office, resolve_place
 from bot.actions.slots import chosen_needs_interpreter, chosen_start, extract_slot_choice, offer_slots
-from bot.booking_client import BookingUnavailable, SlotTaken, SlotUnavailable, get_client, new_idempotency_key
+from bot.booking_client import BookingError, BookingUnavailable, SlotTaken, SlotUnavailable, get_client, new_idempotency_key
 from bot.consent import CONSENT_VERSION, consent_text
 from bot.i18n import format_when
 
@@ -125,7 +126,7 @@ class ActionStartBooking(Action):
         return events
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(KimFormValidation):
     def name(self) -> Text:
         return "validate_booking_form"
 
@@ -357,7 +358,7 @@ class ActionSubmitBooking(Action):
                 dispatcher, language, office,
                 _("All right: I have not stored anything. You can still ask me questions, or contact the office:"),
             )  # fmt: skip
-            return events
+            return events + [SlotSet("topics", None), SlotSet("concern", None)]
         if stop in ("declined", "no_fit") or not tracker.get_slot("booking_confirmed"):
             say_with_office_contact(
                 dispatcher, language, office, _("All right, nothing is booked. You can also make an appointment directly with the office:")
@@ -367,6 +368,7 @@ class ActionSubmitBooking(Action):
 
     async def _book(self, dispatcher, tracker: Tracker, language: str, office) -> List[EventType]:
         _ = gettext_for(language)
+        key = tracker.get_slot("idempotency_key") or new_idempotency_key()
         try:
             booking = await get_client().book(
                 slot_id=tracker.get_slot("appointment_slot"),
@@ -380,7 +382,7 @@ class ActionSubmitBooking(Action):
                 consent_version=CONSENT_VERSION,
                 consent_given_at=datetime.fromisoformat(tracker.get_slot("consent_given_at")),
                 municipality=tracker.get_slot("municipality"),
-                idempotency_key=tracker.get_slot("idempotency_key") or new_idempotency_key(),
+                idempotency_key=key,
             )
         except (SlotTaken, SlotUnavailable):
             dispatcher.utter_message(text=_("Sorry, someone has just booked this time. Please choose another one:"))
@@ -397,7 +399,12 @@ class ActionSubmitBooking(Action):
                 _("Sorry, booking does not work right now. Nothing was lost: write \"book\" in a few minutes "
                   "to try again, or call the office:"),
             )  # fmt: skip
-            return [SlotSet("flow_stop", None)]
+            return [SlotSet("flow_stop", None), SlotSet("idempotency_key", key)]  # the retry reuses the key
+        except BookingError:
+            say_with_office_contact(
+                dispatcher, language, office, _("Sorry, I could not book this appointment. Please call the office:")
+            )
+            return [SlotSet("idempotency_key", None), SlotSet("booking_confirmed", None)]
         lines = [
             _("Your appointment is booked."),
             _("Booking code: {reference}").format(reference=booking.reference),

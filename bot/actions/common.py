@@ -2,9 +2,10 @@
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot import language as detection
 from bot.booking_client import BookingUnavailable, Office, get_client
@@ -13,9 +14,44 @@ from bot.i18n import LANGUAGES, NATIVE_NAMES, translations
 # Intents that interrupt a form's question instead of answering it (when the model is sure enough).
 INTERRUPTIONS = frozenset(
     "ask_about_service ask_eligibility ask_cost ask_languages ask_contact ask_privacy bot_challenge "
-    "choose_language cancel_appointment reschedule_appointment delete_my_data out_of_scope thank".split()
+    "choose_language cancel_appointment reschedule_appointment delete_my_data book_appointment out_of_scope "
+    "greet thank".split()
 )
 INTERRUPTION_CONFIDENCE = 0.8
+# Answers to these questions are names, numbers and addresses: they say nothing about the language.
+FREE_TEXT_SLOTS = frozenset({"contact_name", "contact_phone", "second_factor", "booking_reference", "municipality"})
+
+
+class KimFormValidation(FormValidationAction):
+    """Keeps every slot an ``extract_*`` method sets.
+
+    rasa_sdk validates (and returns) only the slots in ``required_slots()``, recomputed after extraction:
+    slots set alongside the requested one (office_id with municipality, consent_given_at, flow_stop,
+    contact_email instead of contact_phone...) would silently be dropped. Our extract methods validate
+    what they return, so everything they set is passed on.
+    """
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        extracted = dict(tracker.slots_to_validate())
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        validated = {event["name"] for event in events}
+        return events + [SlotSet(name, value) for name, value in extracted.items() if name not in validated]
+
+
+def asked_when_written(tracker: Tracker) -> Optional[str]:
+    """The slot the bot was asking for when the person wrote the latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+            continue
+        if seen_user and event.get("event") == "slot" and event.get("name") == "requested_slot":
+            return event.get("value")
+    return None
 
 
 def language_for_turn(tracker: Tracker) -> Tuple[str, List[EventType]]:
@@ -24,8 +60,9 @@ def language_for_turn(tracker: Tracker) -> Tuple[str, List[EventType]]:
     metadata = tracker.latest_message.get("metadata") or {}
     hint = metadata.get("language")
     text = tracker.latest_message.get("text") or ""
-    if text.startswith("/"):  # a button payload says nothing about the language
-        text = ""
+    asked = {asked_when_written(tracker), tracker.get_slot("requested_slot")}
+    if text.startswith("/") or "@" in text or asked & FREE_TEXT_SLOTS:
+        text = ""  # a button payload, a name or a phone number says nothing about the language
     chosen = detection.choose_language(
         text, current=current, hint=hint, locked=bool(tracker.get_slot("language_chosen"))
     )
@@ -104,21 +141,22 @@ async def known_office(tracker: Tracker, language: str) -> Optional[Office]:
 
 
 def say_with_office_contact(
-    dispatcher: CollectingDispatcher, language: str, office: Optional[Office], text: str
+    dispatcher: CollectingDispatcher,
+    language: str,
+    office: Optional[Office],
+    text: str,
+    buttons: Optional[List[Dict[str, str]]] = None,
 ) -> None:
     """A message, followed by the office's phone and hours, or the general way to reach KIM."""
     _ = gettext_for(language)
     if office is not None:
-        dispatcher.utter_message(text=text + "\n\n" + office_contact_text(office, language))
+        contact = office_contact_text(office, language)
     else:
-        dispatcher.utter_message(
-            text=text
-            + "\n\n"
-            + _(
-                "Tell me the town where you live, and I will give you the phone number and opening hours "
-                "of your KIM office."
-            )
+        contact = _(
+            "Tell me the town where you live, and I will give you the phone number and opening hours "
+            "of your KIM office."
         )
+    dispatcher.utter_message(text=text + "\n\n" + contact, buttons=buttons or [])
 
 
 def events(*groups: List[EventType]) -> List[Dict[str, Any]]:

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.answer import main_menu
 from bot.actions.booking import is_yes, parse_contact
 from bot.actions.common import (
+    KimFormValidation,
     _t,
     button,
     entity_values,
@@ -28,6 +29,7 @@ from bot.actions.common import (
 )
 from bot.actions.slots import chosen_start, extract_slot_choice, offer_slots
 from bot.booking_client import (
+    BookingError,
     BookingNotActive,
     BookingUnavailable,
     NotFound,
@@ -39,7 +41,7 @@ from bot.i18n import format_when
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PERSONAL_SLOTS = (
-    "municipality", "topics", "concern", "consent_given", "consent_given_at", "contact_name", "contact_phone",
+    "municipality", "office_id", "topics", "concern", "consent_given", "consent_given_at", "contact_name", "contact_phone",
     "contact_email", "booking_reference", "second_factor", "appointment_slot", "offered_slots", "offered_until",
     "slot_page_after", "booking_confirmed", "idempotency_key", "managed_start", "manage_operation",
     "manage_confirmed", "delete_confirmed", "flow_stop",
@@ -123,7 +125,7 @@ class ActionStartDelete(Action):
         return events + [SlotSet("delete_confirmed", None), FollowupAction("delete_form")]
 
 
-class ValidateManageForm(FormValidationAction):
+class ValidateManageForm(KimFormValidation):
     def name(self) -> Text:
         return "validate_manage_form"
 
@@ -304,7 +306,7 @@ class ActionSubmitManage(Action):
             dispatcher.utter_message(text=_("Sorry, someone has just booked this time. Please choose another one:"))
             return events + [SlotSet("appointment_slot", None), SlotSet("manage_confirmed", None),
                              SlotSet("slot_page_after", None), FollowupAction("manage_form")]  # fmt: skip
-        except BookingUnavailable:
+        except (BookingUnavailable, BookingError):
             say_with_office_contact(
                 dispatcher, language, await known_office(tracker, language),
                 _("Sorry, this does not work right now. Nothing was changed. Please try again later, or call the office:"),
@@ -316,7 +318,7 @@ def _menu(language: str):
     return main_menu(language)
 
 
-class ValidateDeleteForm(FormValidationAction):
+class ValidateDeleteForm(KimFormValidation):
     def name(self) -> Text:
         return "validate_delete_form"
 

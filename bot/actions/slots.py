@@ -22,6 +22,9 @@ async def offer_slots(
     _ = gettext_for(language)
     office_id = tracker.get_slot("office_id")
     after = tracker.get_slot("slot_page_after")
+    if not office_id:
+        say_with_office_contact(dispatcher, language, None, _("I cannot book online for this place."))
+        return [SlotSet("flow_stop", "no_office"), ActiveLoop(None), SlotSet("requested_slot", None)]
     try:
         offers = await get_client().slots(office_id, language, limit=PAGE, after=after)
     except BookingUnavailable:
