@@ -45,15 +45,30 @@ _GERMAN_LOANWORDS = re.compile(
 _TRANSLIT = {
     "ru": re.compile(
         r"\b(zdravstvuyte|zdravstvujte|privet|spasibo|pozhaluysta|pozhalujsta|mne|nuzhn\w*|hochu|khochu|"
-        r"zapis\w*|pomo[sš]?ch\w*|kvartir\w*|rabot\w*|vrach\w*|ya|moy|moya|gde|kak)\b",
+        r"zapis\w*|pomo[sš]?h?ch\w*|pomozh\w*|kvartir\w*|rabot\w*|vrach\w*|ya|moy|moya|gde|kak|net|nado|eto|"
+        r"chto|kto|vy|vam|vas|menya|mozhno|po-?russki|russkom|pishite|skolko|stoit|govorit|chelovek|vopros|"
+        r"dokument\w*|obratit\w*|takoe|delaete|zanimaetes|konsultatsi\w*|pravilno|nepravilno)\b",
         re.IGNORECASE,
     ),
     "ar": re.compile(
-        r"\b(\w*[a-z][2375][a-z]\w*|bdi|biddi|baddi|ana|3ndi|3andi|shukran|marhaba|mar7aba|inshallah|"
-        r"mumkin|wein|wen|keef|kifak|salam|habibi|ya3ni|shu)\b",
+        r"\b(\w*[a-z][2375][a-z0-9]\w*|\w*[a-z][2375]|[2375][a-z]\w*|bdi|biddi|baddi|ana|3ndi|3andi|shukran|"
+        r"marhaba|mar7aba|inshallah|mumkin|mumken|wein|keef|kifak|salam|habibi|ya3ni|shu|ahlan|sahlan|sabah|"
+        r"kha[iy]r|kheir|masa|salameh|inta|enta|anta|wala|wla|insan|shakhs|sama7t|fadlak|howa|hiye|aji|iza|"
+        r"fini|mafi|tarjame|lughat|elli|3arabi|ma3|mish|3ayez|ayez|bokra)\b",
+        re.IGNORECASE,
+    ),
+    # Short Bosnian/Croatian/Serbian questions ("jesi li ti bot?") are easily read as Turkish by lingua.
+    "bs": re.compile(
+        r"\b(jesi|jeste|li|[sš]ta|ko|kako|gdje|gde|[zž]ivim|[zž]ivimo|imate|ima|koliko|hvala|trebam|treba|"
+        r"[zž]elim|mogu|mo[zž]e|sam|smo|nisam|nemam|molim|dobar|dan|zdravo|vas|vam|[cč]ovjek|[cč]ovek)\b",
         re.IGNORECASE,
     ),
 }
+# Place names and other capitalised words inside a sentence are mostly German proper nouns ("I live in
+# Würselen"); digits are postal codes. Neither says which language the sentence is in.
+_PROPER_OR_NUMBER = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w\-'()./]*|\b\d+\b")
+# Booking codes (K7M-4PX9, M4D7ZAS) look like Arabizi to the marker list.
+_BOOKING_CODE = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])(\w{3}-\w{4}|[A-Z0-9]{7})\b")
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,26 +79,35 @@ def _detector():
 
 def detect(text: str) -> Tuple[Optional[str], float]:
     """The language of ``text`` among the seven and lingua's confidence, or (None, 0.0)."""
-    text = (text or "")[:1000]
+    text = _BOOKING_CODE.sub(" ", (text or "")[:1000])
     own = _GERMAN_LOANWORDS.sub(" ", text)
     if len(_WORD.findall(own)) >= 2:
         text = own
+    plain = _PROPER_OR_NUMBER.sub(" ", text)
+    if len(_WORD.findall(plain)) >= 3:
+        text = plain
     words = _WORD.findall(text)
     if not words:
         return None, 0.0
     # The dominant script decides at once, even for one word: German words inside Arabic or Russian
     # text (Termin, Jobcenter) do not make it German.
     latin, arabic, cyrillic = (sum(1 for w in words if p.search(w)) for p in (_LATIN, _ARABIC, _CYRILLIC))
-    if arabic > latin:
+    # Latin words inside Arabic or Cyrillic text are loanwords ("Case Management", "Jobcenter").
+    if arabic and arabic >= latin:
         return "ar", 1.0
+    if cyrillic and cyrillic >= latin:
+        # Russian or Serbian Cyrillic (Bosnian for us): Serbian letters decide, else lingua between the two
+        # on the Cyrillic words alone (Latin loanwords would skew it).
+        if _SERBIAN_CYRILLIC.search(text):
+            return "bs", 1.0
+        only = " ".join(w for w in words if _CYRILLIC.search(w))
+        ru = _detector().compute_language_confidence(only, Language.RUSSIAN)
+        sr = _detector().compute_language_confidence(only, Language.SERBIAN)
+        return ("bs" if sr > ru else "ru"), 1.0
     scores: dict = {}
     for value in _detector().compute_language_confidence_values(text):
-        code = _ISO[value.language]
+        code = _ISO[value.language]  # Bosnian, Croatian and Serbian together are one language for us
         scores[code] = scores.get(code, 0.0) + value.value
-    if cyrillic > latin:
-        # Russian or Serbian Cyrillic (Bosnian for us): Serbian letters decide, else lingua between the two.
-        serbian = _SERBIAN_CYRILLIC.search(text) or scores.get("bs", 0.0) > scores.get("ru", 0.0)
-        return ("bs" if serbian else "ru"), 1.0
     code, confidence = max(scores.items(), key=lambda item: item[1])
     marked = {lang: len(pattern.findall(text)) for lang, pattern in _TRANSLIT.items()}
     lang, hits = max(marked.items(), key=lambda item: item[1])
