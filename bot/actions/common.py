@@ -1,5 +1,6 @@
 """What every action needs: the person's language for this turn, texts, buttons, the office's contact."""
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -22,7 +23,7 @@ INTERRUPTION_CONFIDENCE = 0.8
 FREE_TEXT_SLOTS = frozenset({"contact_name", "contact_phone", "second_factor", "booking_reference", "municipality"})
 
 
-class KimFormValidation(FormValidationAction):
+class KimFormValidation(FormValidationAction, ABC):
     """Keeps every slot an ``extract_*`` method sets.
 
     rasa_sdk validates (and returns) only the slots in ``required_slots()``, recomputed after extraction:
@@ -30,6 +31,10 @@ class KimFormValidation(FormValidationAction):
     contact_email instead of contact_phone...) would silently be dropped. Our extract methods validate
     what they return, so everything they set is passed on.
     """
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>; abstract, so the action server does not register this base class."""
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -718,8 +718,6 @@ async def test_run_an_unclear_consent_asks_again() -> None:
     assert [m["text"] for m in messages] == [T("de", "Please answer with yes or no.")]
 
 
-
-
 @pytest.mark.parametrize(
     ("requested", "message", "expected"),
     [

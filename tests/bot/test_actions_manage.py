@@ -481,8 +481,6 @@ async def test_extract_new_time_for_reschedule() -> None:
     assert await extract(ValidateManageForm(), "appointment_slot", state) == ({"appointment_slot": SLOT_2}, [])
 
 
-
-
 @pytest.mark.parametrize(
     ("choice", "expected"),
     [

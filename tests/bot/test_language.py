@@ -128,8 +128,6 @@ def test_german_office_words_inside_another_language_do_not_make_it_german(text,
     assert choose_language(text, current=language, hint=None, locked=False) == language
 
 
-
-
 @pytest.mark.parametrize(
     ("text", "language"),
     [

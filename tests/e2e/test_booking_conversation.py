@@ -1,0 +1,96 @@
+"""A complete booking through Rasa's REST channel in each of the seven languages, on the real stack.
+
+Free text where people type (their need, their town, name, phone), button payloads where they click
+(consent, a time, confirmation), exactly as the widget and Telegram send them.
+"""
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from booking.database import make_engine, make_sessionmaker
+from booking.models import Booking
+from tests.e2e.stack import Stack, running_stack
+
+CONVERSATIONS = {
+    # language: (need, where they live, expected municipality, expected office)
+    "de": ("Ich suche eine Wohnung und brauche Hilfe", "Ich wohne in Hagen", "Hagen", "hagen"),
+    "ar": ("أبحث عن شقة وأحتاج مساعدة", "أسكن في آخن", "Aachen", "aachen"),
+    "ru": ("Мне нужна помощь с поиском квартиры", "Я живу в Хагене", "Hagen", "hagen"),
+    "bs": ("Trebam pomoć oko traženja stana", "Živim u Bocholtu", "Bocholt", "bocholt"),
+    "tr": ("Ev arıyorum, yardıma ihtiyacım var", "Velbert'te oturuyorum", "Velbert", "velbert"),
+    "fr": ("Je cherche un logement, j'ai besoin d'aide", "J'habite à Aix-la-Chapelle", "Aachen", "aachen"),
+    "en": ("I need help finding a flat", "I live in Würselen", "Würselen", "wuerselen"),
+}
+REFERENCE = re.compile(r"\b[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{4}\b")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    database = tmp_path_factory.mktemp("e2e") / "booking.sqlite3"
+    with running_stack(f"sqlite:///{database}") as stack:
+        yield stack
+
+
+def buttons(messages: list[dict]) -> list[dict]:
+    return [button for message in messages for button in message.get("buttons") or []]
+
+
+def transcript(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", list(CONVERSATIONS))
+def test_complete_booking(stack: Stack, language: str) -> None:
+    need, place, municipality, office_id = CONVERSATIONS[language]
+    sender = f"e2e-{language}-{uuid.uuid4().hex[:8]}"
+    log: list[str] = []
+
+    def say(text: str) -> list[dict]:
+        replies = stack.say(sender, text)
+        log.append(f"> {text}")
+        log.extend(f"< {r.get('text', '')} {[b['title'] for b in r.get('buttons') or []]}" for r in replies)
+        return replies
+
+    say(need)
+    slots = stack.tracker(sender)["slots"]
+    assert slots["language"] == language, transcript(log)
+    assert slots["requested_slot"] == "municipality", transcript(log)
+
+    say(place)
+    slots = stack.tracker(sender)["slots"]
+    assert slots["municipality"] == municipality and slots["office_id"], transcript(log)
+    assert slots["requested_slot"] == "consent_given", transcript(log)
+
+    times = buttons(say("/affirm"))
+    assert stack.tracker(sender)["slots"]["consent_given"] is True, transcript(log)
+    slot_buttons = [b for b in times if '"choice": "s' in b["payload"]]
+    assert slot_buttons, transcript(log)
+    say(slot_buttons[0]["payload"])
+    assert stack.tracker(sender)["slots"]["requested_slot"] == "contact_name", transcript(log)
+    say("Amal Haddad")
+    say("0151 23456789")
+    assert stack.tracker(sender)["slots"]["requested_slot"] == "booking_confirmed", transcript(log)
+    confirmation = " ".join(r.get("text", "") for r in say("/affirm"))
+    found = REFERENCE.search(confirmation)
+    assert found, transcript(log)
+
+    engine = make_engine(stack.database_url)
+    try:
+        with make_sessionmaker(engine, read_only=True)() as session:
+            booking = session.scalar(select(Booking).where(Booking.reference == found.group(0)))
+            assert booking is not None
+            assert booking.language == language
+            assert booking.municipality.name == municipality
+            assert booking.office_id == office_id
+            assert booking.intake.topics == ["housing"], transcript(log)
+            assert booking.intake.contact_name == "Amal Haddad"
+            assert booking.intake.contact_phone == "+4915123456789"
+            assert booking.consent.language == language and booking.consent.text_version
+            assert booking.channel == "web"
+    finally:
+        engine.dispose()
+    assert stack.tracker(sender)["slots"]["booking_reference"] == found.group(0)
