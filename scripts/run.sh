@@ -15,7 +15,7 @@ trap cleanup EXIT INT TERM
 while IFS= read -r line; do
     [[ "$line" =~ ^([a-z]+):[[:space:]]*(.*)$ ]] || continue
     name="${BASH_REMATCH[1]}" command="${BASH_REMATCH[2]}"
-    setsid bash -c "exec $command" > "var/log/$name.log" 2>&1 &
+    setsid bash -c "$command" > "var/log/$name.log" 2>&1 &
     pids+=("$!")
 done < Procfile
 
