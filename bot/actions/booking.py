@@ -31,7 +31,14 @@ from bot.actions.common import (
 )
 from bot.actions.location import describe_office, resolve_place
 from bot.actions.slots import chosen_needs_interpreter, chosen_start, extract_slot_choice, offer_slots
-from bot.booking_client import BookingError, BookingUnavailable, SlotTaken, SlotUnavailable, get_client, new_idempotency_key
+from bot.booking_client import (
+    BookingError,
+    BookingUnavailable,
+    SlotTaken,
+    SlotUnavailable,
+    get_client,
+    new_idempotency_key,
+)
 from bot.consent import CONSENT_VERSION, consent_text
 from bot.i18n import format_when
 
@@ -130,23 +137,15 @@ class ValidateBookingForm(KimFormValidation):
     def name(self) -> Text:
         return "validate_booking_form"
 
-    async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
-        if tracker.get_slot("flow_stop"):
-            return []
-        slots = list(domain_slots)
+    def needed_slots(self, slots: List[Text], tracker: Tracker) -> List[Text]:
         if tracker.get_slot("concern") or tracker.get_slot("topics"):
             slots.remove("topics")
         if tracker.get_slot("contact_email") and "contact_phone" in slots:
             slots.remove("contact_phone")
         return slots
 
-    def _asked(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and not is_interruption(tracker)
-
     async def extract_topics(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "topics"):
+        if not self.asked(tracker, "topics"):
             return {}
         topics = topics_from_message(tracker)
         concern = concern_from_message(tracker)
@@ -156,7 +155,7 @@ class ValidateBookingForm(KimFormValidation):
 
     async def extract_municipality(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         mentioned = entity_values(tracker, "municipality") or entity_values(tracker, "postal_code")
-        asked = self._asked(tracker, "municipality")
+        asked = self.asked(tracker, "municipality")
         if not asked and not (mentioned and not tracker.get_slot("municipality") and not is_interruption(tracker)):
             return {}
         language, _events = language_for_turn(tracker)
@@ -170,7 +169,7 @@ class ValidateBookingForm(KimFormValidation):
         return {"municipality": None} if asked else {}
 
     async def extract_consent_given(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "consent_given"):
+        if not self.asked(tracker, "consent_given"):
             return {}
         answer = is_yes(tracker)
         if answer is None:
@@ -182,13 +181,13 @@ class ValidateBookingForm(KimFormValidation):
         return {"consent_given": False, "flow_stop": "no_consent"}
 
     async def extract_appointment_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "appointment_slot"):
+        if not self.asked(tracker, "appointment_slot"):
             return {}
         language, _events = language_for_turn(tracker)
         return extract_slot_choice(tracker, dispatcher, language)
 
     async def extract_contact_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "contact_name"):
+        if not self.asked(tracker, "contact_name"):
             return {}
         text = (tracker.latest_message.get("text") or "").strip()
         if text.startswith("/") or not 2 <= len(text) <= 100 or sum(ch.isdigit() for ch in text) > 2:
@@ -198,7 +197,7 @@ class ValidateBookingForm(KimFormValidation):
         return {"contact_name": text}
 
     async def extract_contact_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "contact_phone"):
+        if not self.asked(tracker, "contact_phone"):
             return {}
         found = parse_contact(tracker.latest_message.get("text") or "")
         if not found:
@@ -213,7 +212,7 @@ class ValidateBookingForm(KimFormValidation):
         return {"contact_phone": None, **found}
 
     async def extract_booking_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "booking_confirmed"):
+        if not self.asked(tracker, "booking_confirmed"):
             return {}
         if "change_time" in entity_values(tracker, "choice"):
             return {"booking_confirmed": None, "appointment_slot": None, "slot_page_after": None}

@@ -36,6 +36,23 @@ class KimFormValidation(FormValidationAction, ABC):
     def name(self) -> str:
         """validate_<form name>; abstract, so the action server does not register this base class."""
 
+    async def required_slots(
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
+        """None once the flow was stopped (outside, no consent, ...); else what ``needed_slots`` says."""
+        if tracker.get_slot("flow_stop"):
+            return []
+        return self.needed_slots(list(domain_slots), tracker)
+
+    def needed_slots(self, slots: List[str], tracker: Tracker) -> List[str]:
+        """The form's slots still to ask in this conversation; by default all of them."""
+        return slots
+
+    @staticmethod
+    def asked(tracker: Tracker, slot: str) -> bool:
+        """Whether the latest message answers the question for ``slot`` (and is not an interruption)."""
+        return tracker.get_slot("requested_slot") == slot and not is_interruption(tracker)
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:

@@ -22,12 +22,11 @@ from bot.actions.common import (
     entity_values,
     gettext_for,
     intent_of,
-    is_interruption,
     known_office,
     language_for_turn,
     say_with_office_contact,
 )
-from bot.actions.slots import chosen_start, extract_slot_choice, offer_slots
+from bot.actions.slots import chosen_start, extract_slot_choice
 from bot.booking_client import (
     BookingError,
     BookingNotActive,
@@ -129,21 +128,13 @@ class ValidateManageForm(KimFormValidation):
     def name(self) -> Text:
         return "validate_manage_form"
 
-    async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
-        if tracker.get_slot("flow_stop"):
-            return []
-        slots = list(domain_slots)
+    def needed_slots(self, slots: List[Text], tracker: Tracker) -> List[Text]:
         if tracker.get_slot("manage_operation") != "reschedule":
             slots.remove("appointment_slot")
         return slots
 
-    def _asked(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and not is_interruption(tracker)
-
     async def extract_booking_reference(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "booking_reference"):
+        if not self.asked(tracker, "booking_reference"):
             return {}
         text = " ".join(entity_values(tracker, "booking_reference")) or tracker.latest_message.get("text", "")
         reference = normalize_reference(text)
@@ -155,7 +146,7 @@ class ValidateManageForm(KimFormValidation):
         return {"booking_reference": reference}
 
     async def extract_second_factor(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "second_factor"):
+        if not self.asked(tracker, "second_factor"):
             return {}
         found = parse_contact(tracker.latest_message.get("text") or "")
         language, _events = language_for_turn(tracker)
@@ -195,13 +186,13 @@ class ValidateManageForm(KimFormValidation):
         return {"second_factor": slot_value, **found}
 
     async def extract_appointment_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "appointment_slot"):
+        if not self.asked(tracker, "appointment_slot"):
             return {}
         language, _events = language_for_turn(tracker)
         return extract_slot_choice(tracker, dispatcher, language)
 
     async def extract_manage_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "manage_confirmed"):
+        if not self.asked(tracker, "manage_confirmed"):
             return {}
         answer = is_yes(tracker)
         if answer is None:
@@ -323,7 +314,7 @@ class ValidateDeleteForm(KimFormValidation):
         return "validate_delete_form"
 
     async def extract_delete_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != "delete_confirmed" or is_interruption(tracker):
+        if not self.asked(tracker, "delete_confirmed"):
             return {}
         answer = is_yes(tracker)
         if answer is None:

@@ -4,14 +4,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from tests.booking.server import REPO, free_port
+from tests.booking.server import free_port
+from tests.processes import REPO, running_process
 
 RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"
 RASA_TOKEN = "e2e-rasa-token-0123456789abcdef"
@@ -53,28 +53,9 @@ def current_model() -> Path:
 
 @contextmanager
 def _process(name: str, args: list[str], env: dict, health: str, timeout: float, logdir: Path):
-    log = (logdir / f"{name}.log").open("w+b")
-    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(health, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"{name} did not become healthy:\n{log.read().decode(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with (logdir / f"{name}.log").open("w+b") as log:
+        with running_process(name, args, env=env, health=health, timeout=timeout, log=log) as process:
+            yield process
 
 
 @contextmanager
