@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -292,6 +293,7 @@ class BookingClient:
         retries: int = 2,
         backoff: Sequence[float] = DEFAULT_BACKOFF,
         session: aiohttp.ClientSession | None = None,
+        office_ttl: float = 300.0,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must not be negative")
@@ -302,6 +304,10 @@ class BookingClient:
         self._backoff = tuple(backoff) or (0.0,)
         self._session = session
         self._owns_session = session is None
+        # Office data (name, address, phone, hours) changes rarely and is shown on most turns: kept for
+        # ``office_ttl`` seconds per office and language instead of being fetched again every time.
+        self._office_ttl = office_ttl
+        self._offices: dict[tuple[str, str], tuple[float, Office]] = {}
 
     @classmethod
     def from_env(cls) -> "BookingClient":
@@ -324,6 +330,9 @@ class BookingClient:
         return self._parse(_resolution, body)
 
     async def office(self, office_id: str, language: str) -> Office:
+        cached = self._offices.get((office_id, language))
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         body = await self._request(
             "GET",
             "/api/v1/offices/{office_id}",
@@ -331,7 +340,10 @@ class BookingClient:
             params={"lang": language},
             retry=_Retry.TRANSIENT,
         )
-        return self._parse(_office, body)
+        office = self._parse(_office, body)
+        if self._office_ttl > 0:
+            self._offices[(office_id, language)] = (time.monotonic() + self._office_ttl, office)
+        return office
 
     async def slots(
         self, office_id: str, language: str, *, limit: int = 4, after: datetime | str | None = None

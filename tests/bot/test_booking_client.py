@@ -650,12 +650,12 @@ async def test_a_session_passed_in_is_used_and_left_open(booking_api) -> None:
 
 
 async def test_close_closes_its_own_session_and_a_later_call_opens_a_new_one(booking_api, client) -> None:
-    booking_api.reply("GET", "/api/v1/offices/hagen", Reply(200, OFFICE))
+    booking_api.reply("GET", "/api/v1/offices/hagen", Reply(200, OFFICE), Reply(200, OFFICE))
     await client.office("hagen", "de")
     await client.close()
     await client.close()  # twice is harmless
 
-    assert (await client.office("hagen", "de")).id == "hagen"
+    assert (await client.office("hagen", "en")).id == "hagen"  # another language: not from the cache
     assert len(booking_api.requests) == 2
 
 
@@ -713,3 +713,15 @@ async def test_the_network_guard_refuses_other_hosts(network_guard: NetworkGuard
         await client.close()
     assert network_guard.violations == ["connecting to '192.0.2.10'", "resolving 'example.org'"]
     network_guard.violations.clear()  # seen and asserted: do not fail this test at teardown
+
+
+async def test_office_data_is_kept_for_a_while_per_office_and_language(booking_api, client) -> None:
+    """Office texts show on most turns: fetched once per office and language, not on every turn."""
+    booking_api.reply("GET", "/api/v1/offices/hagen", Reply(200, OFFICE), Reply(200, OFFICE))
+
+    first = await client.office("hagen", "de")
+    again = await client.office("hagen", "de")
+    other_language = await client.office("hagen", "ar")
+
+    assert first == again == other_language == Office(**OFFICE)
+    assert [r.query["lang"] for r in booking_api.requests] == ["de", "ar"]
