@@ -10,6 +10,12 @@ echo "==> catalogs complete in all seven languages"
 echo "==> rasa data validate"
 .venv-rasa/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data data --fail-on-warnings --quiet
 
+echo "==> rasa test stories (e2e: NLU and dialogue, seven languages, --fail-on-prediction-errors)"
+stories_out=$(mktemp -d)
+.venv-rasa/bin/rasa test core --e2e --stories tests/stories --model "$(cat models/CURRENT)" \
+    --fail-on-prediction-errors --out "$stories_out" --quiet
+rm -rf "$stories_out"
+
 echo "==> ruff (lint and format)"
 .venv/bin/ruff check booking channels tests bench scripts
 .venv/bin/ruff format --check booking channels tests bench scripts

@@ -25,6 +25,7 @@ from bot.actions.common import (
     gettext_for,
     intent_of,
     is_interruption,
+    is_yes,
     known_office,
     language_for_turn,
     say_with_office_contact,
@@ -80,16 +81,6 @@ def concern_from_message(tracker: Tracker) -> Optional[str]:
     if not text or text.startswith("/"):
         return None
     return text[:MAX_CONCERN]
-
-
-def is_yes(tracker: Tracker) -> Optional[bool]:
-    """True for yes, False for no, None for anything else."""
-    name, _confidence = intent_of(tracker)
-    if name == "affirm":
-        return True
-    if name == "deny":
-        return False
-    return None
 
 
 def parse_contact(text: str) -> Dict[str, Optional[str]]:
@@ -212,11 +203,12 @@ class ValidateBookingForm(KimFormValidation):
         return {"contact_phone": None, **found}
 
     async def extract_booking_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self.asked(tracker, "booking_confirmed"):
+        confirming = intent_of(tracker)[0] == "book_appointment"  # "yes, book it" is a yes here
+        if tracker.get_slot("requested_slot") != "booking_confirmed" or (is_interruption(tracker) and not confirming):
             return {}
         if "change_time" in entity_values(tracker, "choice"):
             return {"booking_confirmed": None, "appointment_slot": None, "slot_page_after": None}
-        answer = is_yes(tracker)
+        answer = is_yes(tracker, also_yes=("book_appointment",))
         if answer is None:
             language, _events = language_for_turn(tracker)
             dispatcher.utter_message(text=_t(language, "Please answer with yes or no."))

@@ -1,5 +1,6 @@
 """What every action needs: the person's language for this turn, texts, buttons, the office's contact."""
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -112,7 +113,57 @@ def is_interruption(tracker: Tracker) -> bool:
     name, confidence = intent_of(tracker)
     if text.startswith("/"):
         return name in INTERRUPTIONS
+    if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS and looks_like_an_answer(text):
+        return False  # "Samuel Mensah", "amina@example.com", "Mein Code ist R7T-3KQW": answers, whatever the NLU says
     return name in INTERRUPTIONS and confidence >= INTERRUPTION_CONFIDENCE
+
+
+# Greetings and thanks alone are small talk, not a name ("Hallo!" is not the person's name).
+_SMALL_TALK = re.compile(
+    r"^[\W_]*((hallo|hello|hi|hey|moin|servus|guten\s+(tag|morgen|abend)|salam|salaam|merhaba|selam|"
+    r"bonjour|bonsoir|salut|privet|zdravo|dobar\s+dan|pozdrav|danke(\s+sch[oö]n)?|thanks|thank\s+you|merci|hvala|"
+    r"te[sş]ekk[uü]rler|sa[gğ]ol|мерси|привет|здравствуйте|спасибо|مرحبا|اهلا|أهلا|السلام\s+عليكم|شكرا)[\W_]*)+$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_an_answer(text: str) -> bool:
+    """A name, number, address or code: no question; digits or an @, or short and not small talk."""
+    if "?" in text or "؟" in text:
+        return False  # a question goes through the intent check: answered, then the form asks again
+    if "@" in text or any(ch.isdigit() for ch in text):
+        return True
+    return not _SMALL_TALK.match(text.strip()) and len(text.split()) <= 3
+
+
+# Words that make a "yes" doubtful, in our seven languages: negations always; stop/cancel words unless
+# cancelling is the very thing being confirmed ("yes, cancel it" while cancelling).
+_NEGATIONS = re.compile(
+    r"\b(nein|nicht|kein\w*|no|not|don'?t|never|non|pas|ne|nemoj|nije|hay[ıi]r|istemiyorum|нет|не|لا)\b",
+    re.IGNORECASE,
+)
+_STOP_WORDS = re.compile(
+    r"\b(abbrechen|abbruch|stopp?|halt|cancel|annuler|arr[eê]te[rz]?|prekini|odustani|iptal|vazge[cç]|"
+    r"отмена|отменить|стоп|إلغاء|الغاء|ألغ|الغي|توقف)\b",
+    re.IGNORECASE,
+)
+
+
+def is_yes(tracker: Tracker, *, also_yes: Tuple[str, ...] = ()) -> Optional[bool]:
+    """True for yes, False for no, None for anything else, at a consent or confirmation question.
+
+    A yes needs the affirm intent (or a button) and no stop or negation word: "abbrechen" must never
+    book. ``also_yes`` are intents that confirm in context ("yes, delete it" while deleting).
+    """
+    name, _confidence = intent_of(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return {"affirm": True, "deny": False}.get(name)
+    if name == "deny" or _NEGATIONS.search(text) or (name not in also_yes and _STOP_WORDS.search(text)):
+        return False
+    if name == "affirm" or name in also_yes:
+        return True
+    return None
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[str]:

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.answer import main_menu
-from bot.actions.booking import is_yes, parse_contact
+from bot.actions.booking import parse_contact
 from bot.actions.common import (
     KimFormValidation,
     _t,
@@ -22,6 +22,8 @@ from bot.actions.common import (
     entity_values,
     gettext_for,
     intent_of,
+    is_interruption,
+    is_yes,
     known_office,
     language_for_turn,
     say_with_office_contact,
@@ -192,9 +194,14 @@ class ValidateManageForm(KimFormValidation):
         return extract_slot_choice(tracker, dispatcher, language)
 
     async def extract_manage_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self.asked(tracker, "manage_confirmed"):
+        # "Ja, verschieben" while moving, "yes, cancel it" while cancelling: the task's own intent is a yes here
+        own = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment", "erase": "delete_my_data"}
+        confirming = own.get(tracker.get_slot("manage_operation") or "", "")
+        if tracker.get_slot("requested_slot") != "manage_confirmed" or (
+            is_interruption(tracker) and intent_of(tracker)[0] != confirming
+        ):
             return {}
-        answer = is_yes(tracker)
+        answer = is_yes(tracker, also_yes=(confirming,))
         if answer is None:
             language, _events = language_for_turn(tracker)
             dispatcher.utter_message(text=_t(language, "Please answer with yes or no."))
@@ -314,9 +321,10 @@ class ValidateDeleteForm(KimFormValidation):
         return "validate_delete_form"
 
     async def extract_delete_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self.asked(tracker, "delete_confirmed"):
+        deleting = intent_of(tracker)[0] == "delete_my_data"  # "yes, delete my data" is a yes here
+        if tracker.get_slot("requested_slot") != "delete_confirmed" or (is_interruption(tracker) and not deleting):
             return {}
-        answer = is_yes(tracker)
+        answer = is_yes(tracker, also_yes=("delete_my_data",))
         if answer is None:
             language, _events = language_for_turn(tracker)
             dispatcher.utter_message(text=_t(language, "Please answer with yes or no."))

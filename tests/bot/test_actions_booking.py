@@ -1285,3 +1285,57 @@ async def test_submit_refused_by_the_service_still_answers_with_the_office_phone
 
     assert len(messages) == 1 and OFFICE["phone"] in messages[0]["text"]
     assert SlotSet("booking_reference", REFERENCE) not in events
+
+
+# ------------------------------------------------------ answers the NLU reads as something else (test stories)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Samuel Mensah", "greet"), ("Nedim Kovačević", "ask_about_service"), ("Ali Hassan", "bot_challenge")],
+)
+async def test_a_name_is_a_name_whatever_intent_the_nlu_gives_it(text, intent) -> None:
+    state = asked("contact_name", text=text, intent=intent, confidence=0.97)
+
+    assert await extract("contact_name", state) == ({"contact_name": text}, [])
+
+
+async def test_an_email_is_an_answer_even_when_read_as_out_of_scope() -> None:
+    state = asked("contact_phone", text="amina@example.com", intent="out_of_scope", confidence=0.95)
+
+    result, _messages = await extract("contact_phone", state)
+
+    assert result == {"contact_phone": None, "contact_email": "amina@example.com"}
+
+
+@pytest.mark.parametrize("text", ["Hallo!", "Danke schön", "مرحبا"])
+async def test_small_talk_alone_is_still_no_name(text) -> None:
+    state = asked("contact_name", text=text, intent="greet", confidence=0.97)
+
+    assert await extract("contact_name", state) == ({}, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "language"),
+    [("abbrechen", "affirm", "de"), ("Abbrechen bitte", "affirm", "de"), ("no, cancel", "affirm", "en"),
+     ("не надо", "affirm", "ru"), ("لا، إلغاء", "affirm", "ar"), ("hayır, iptal", "affirm", "tr")],
+)  # fmt: skip
+async def test_a_stop_word_never_confirms_a_booking(text, intent, language) -> None:
+    state = asked(
+        "booking_confirmed", text=text, intent=intent, confidence=1.0, language=language, appointment_slot=SLOT_3
+    )
+
+    result, _messages = await extract("booking_confirmed", state)
+
+    assert result == {"booking_confirmed": False, "flow_stop": "declined"}
+
+
+async def test_yes_book_it_confirms_although_it_reads_as_book_appointment() -> None:
+    state = asked(
+        "booking_confirmed", text="نعم، احجز الموعد", intent="book_appointment", confidence=0.97, language="ar",
+        appointment_slot=SLOT_3, idempotency_key=KEY,
+    )  # fmt: skip
+
+    result, _messages = await extract("booking_confirmed", state)
+
+    assert result == {"booking_confirmed": True, "idempotency_key": KEY}

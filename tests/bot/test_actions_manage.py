@@ -949,3 +949,30 @@ async def test_submit_delete_forgets_where_the_person_lives(api) -> None:
     events, _messages = await run(ActionSubmitDelete(), deleting("/affirm", "affirm", delete_confirmed=True))
 
     assert SlotSet("municipality", None) in events and SlotSet("office_id", None) in events
+
+
+# ------------------------------------------------ confirmations the NLU reads as the task itself (test stories)
+
+
+@pytest.mark.parametrize(
+    ("operation", "text", "intent"),
+    [("reschedule", "Ja, verschieben", "reschedule_appointment"), ("cancel", "yes, cancel it", "cancel_appointment"),
+     ("erase", "Ja, bitte löschen", "delete_my_data")],
+)  # fmt: skip
+async def test_the_tasks_own_intent_confirms_it(operation, text, intent) -> None:
+    state = managing("manage_confirmed", operation, text=text, intent=intent, confidence=0.98)
+
+    assert await extract(ValidateManageForm(), "manage_confirmed", state) == ({"manage_confirmed": True}, [])
+
+
+async def test_yes_delete_my_data_confirms_the_deletion() -> None:
+    state = deleting("Ja, bitte löschen", "delete_my_data", confidence=0.98)
+
+    assert await extract(ValidateDeleteForm(), "delete_confirmed", state) == ({"delete_confirmed": True}, [])
+
+
+async def test_a_booking_code_in_a_sentence_is_an_answer_not_a_cancel_request() -> None:
+    state = managing("booking_reference", "reschedule", text="Mein Buchungscode ist R7T-3KQW",
+                     intent="cancel_appointment", confidence=0.99)  # fmt: skip
+
+    assert await extract(ValidateManageForm(), "booking_reference", state) == ({"booking_reference": "R7T-3KQW"}, [])
