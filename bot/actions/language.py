@@ -1,5 +1,6 @@
 """Greeting with the language picker, and switching the language at any time."""
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answer import main_menu
 from bot.actions.common import entity_values, gettext_for, language_buttons, language_for_turn
 from bot.i18n import LANGUAGES, NATIVE_NAMES
+
+
+# How people name the seven languages, as word beginnings (case endings differ: "na njemačkom",
+# "по-немецки", "Almanca"). Used when the NLU extracts a language name without mapping it to a code.
+LANGUAGE_STEMS = {
+    "de": ("deutsch", "german", "allemand", "njema", "nema", "njemač", "nemač", "nemec", "nemet", "alman", "немец", "الألمان", "الالمان", "ألمان", "الماني", "almani"),
+    "ar": ("arab", "العرب", "عربي", "араб", "arapsk", "3arabi"),
+    "ru": ("russ", "rus", "рус", "ruski", "ruskom", "الروس", "روسي"),
+    "bs": ("bosn", "bosan", "босн", "hrvat", "srps", "البوسن"),
+    "tr": ("türk", "turk", "турец", "турк", "الترك", "تركي"),
+    "fr": ("fran", "franc", "франц", "الفرنس", "فرنسي", "fransız", "fransiz"),
+    "en": ("engl", "angl", "англ", "ingiliz", "İngiliz", "الإنجليز", "الانجليز", "انجليزي", "engleski", "inglizi"),
+}
+
+
+def language_code(value: str) -> str | None:
+    """The code for a language entity value: a code already, or a language name in any of the seven."""
+    value = (value or "").strip().casefold()
+    if value in LANGUAGES:
+        return value
+    for word in re.findall(r"\w+", value):
+        for code, stems in LANGUAGE_STEMS.items():
+            if any(word.startswith(stem.casefold()) for stem in stems):
+                return code
+    return None
 
 
 class ActionGreet(Action):
@@ -43,7 +69,7 @@ class ActionSetLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        requested = [code for code in entity_values(tracker, "language") if code in LANGUAGES]
+        requested = [code for code in map(language_code, entity_values(tracker, "language")) if code]
         if not requested:
             language, events = language_for_turn(tracker)
             _ = gettext_for(language)

@@ -525,3 +525,15 @@ async def test_set_language_without_a_supported_language_shows_the_picker(entiti
 
     assert events == []
     assert messages == [{"text": T("de", "Which language would you like?"), "buttons": picker()}]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("njemačkom", "de"), ("po-nemecki", "de"), ("немецком", "de"), ("Almanca", "de"), ("العربية", "ar"),
+     ("anglais", "en"), ("na bosanskom", "bs"), ("русском", "ru"), ("Türkçe", "tr"), ("français", "fr"), ("fr", "fr"),
+     ("Klingonisch", None)],
+)  # fmt: skip
+def test_language_names_the_nlu_leaves_unmapped_become_codes(value, code) -> None:
+    from bot.actions.language import language_code
+
+    assert language_code(value) == code
