@@ -23,7 +23,7 @@ from babel.support import Translations
 LANGUAGES: tuple[str, ...] = ("de", "ar", "ru", "bs", "tr", "fr", "en")
 """Languages of the front door (ISO 639-1), in the order the picker shows them."""
 
-Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
+Language = Literal[LANGUAGES]
 """The same seven, as a type for request validation."""
 
 DOMAIN = "messages"

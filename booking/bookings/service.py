@@ -36,7 +36,6 @@ TOPICS = (
     "residence", "naturalisation", "housing", "health", "work",
     "education", "language_course", "family", "benefits", "orientation",
 )  # fmt: skip
-LANGUAGES = ("de", "ar", "ru", "bs", "tr", "fr", "en")
 CHANNELS = ("web", "telegram", "phone", "staff", "test")
 
 

@@ -18,11 +18,8 @@ from booking.offices.views import OfficeOut
 
 router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"], dependencies=[ServiceTokenDep])
 
-Topic = Literal[
-    "residence", "naturalisation", "housing", "health", "work",
-    "education", "language_course", "family", "benefits", "orientation",
-]  # fmt: skip
-Channel = Literal["web", "telegram", "phone", "staff", "test"]
+Topic = Literal[service.TOPICS]  # the intake vocabulary, DESIGN.md §3
+Channel = Literal[service.CHANNELS]
 
 
 def _phone(value: str) -> str:

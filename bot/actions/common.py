@@ -2,7 +2,7 @@
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -230,10 +230,3 @@ def say_with_office_contact(
             "of your KIM office."
         )
     dispatcher.utter_message(text=text + "\n\n" + contact, buttons=buttons or [])
-
-
-def events(*groups: List[EventType]) -> List[Dict[str, Any]]:
-    merged: List[Dict[str, Any]] = []
-    for group in groups:
-        merged.extend(group)
-    return merged

@@ -11,7 +11,6 @@ from bot.actions.answer import main_menu
 from bot.actions.common import entity_values, gettext_for, language_buttons, language_for_turn
 from bot.i18n import LANGUAGES, NATIVE_NAMES
 
-
 # How people name the seven languages, as word beginnings (case endings differ: "na njemačkom",
 # "по-немецки", "Almanca"). Used when the NLU extracts a language name without mapping it to a code.
 LANGUAGE_STEMS = {

@@ -267,7 +267,7 @@ class ActionSubmitManage(Action):
         if tracker.get_slot("flow_stop"):
             return events
         if not tracker.get_slot("manage_confirmed"):
-            dispatcher.utter_message(text=_("All right, nothing was changed."), buttons=_menu(language))
+            dispatcher.utter_message(text=_("All right, nothing was changed."), buttons=main_menu(language))
             return events
         operation = tracker.get_slot("manage_operation")
         reference = tracker.get_slot("booking_reference")
@@ -278,7 +278,7 @@ class ActionSubmitManage(Action):
                 booking = await client.cancel(reference, **factor)
                 dispatcher.utter_message(
                     text=_("Your appointment on {when} is cancelled.").format(when=format_when(booking.start, language)),
-                    buttons=_menu(language),
+                    buttons=main_menu(language),
                 )
             elif operation == "reschedule":
                 booking = await client.reschedule(reference, tracker.get_slot("appointment_slot"), **factor)
@@ -297,7 +297,7 @@ class ActionSubmitManage(Action):
                 dispatcher.utter_message(text=_("Your data of this appointment is deleted."))
                 return events + [SlotSet(slot, None) for slot in PERSONAL_SLOTS]
         except BookingNotActive:
-            dispatcher.utter_message(text=_("This appointment is already cancelled."), buttons=_menu(language))
+            dispatcher.utter_message(text=_("This appointment is already cancelled."), buttons=main_menu(language))
         except NotFound:
             dispatcher.utter_message(text=_("This appointment no longer exists, or its data is already deleted."))
         except (SlotTaken, SlotUnavailable):
@@ -311,9 +311,6 @@ class ActionSubmitManage(Action):
             )  # fmt: skip
         return events + [SlotSet("manage_confirmed", None), SlotSet("appointment_slot", None)]
 
-
-def _menu(language: str):
-    return main_menu(language)
 
 
 class ValidateDeleteForm(KimFormValidation):
@@ -359,7 +356,7 @@ class ActionSubmitDelete(Action):
         language, events = language_for_turn(tracker)
         _ = gettext_for(language)
         if not tracker.get_slot("delete_confirmed"):
-            dispatcher.utter_message(text=_("All right, nothing was deleted."), buttons=_menu(language))
+            dispatcher.utter_message(text=_("All right, nothing was deleted."), buttons=main_menu(language))
             return events + [SlotSet("delete_confirmed", None)]
         reference, factor = tracker.get_slot("booking_reference"), own_factor(tracker)
         if reference and factor:
