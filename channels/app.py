@@ -1,69 +1,55 @@
-"""The channels web app: server-issued chat sessions and the relay to Rasa."""
+"""The channels web app, the only internet-facing process: the web chat (widget, demo page, relay to
+Rasa) and the Telegram channel. Rasa and the action server stay internal."""
 
 import logging
-import secrets
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal
 
 import httpx
-from fastapi import Cookie, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import FastAPI
 
+from channels import webchat
 from channels.config import Settings, get_settings
-from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.rasa_client import RasaClient
+from channels.telegram import TelegramChannel
+from channels.telegram import webhook as telegram_webhook
 
 log = logging.getLogger("channels")
-COOKIE = "kim_session"
-Language = Literal["de", "ar", "ru", "bs", "tr", "fr", "en"]
-
-
-class MessageIn(BaseModel):
-    text: Annotated[str, Field(min_length=1, max_length=2000)]
-    language: Language | None = None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    rasa = RasaClient(
+        settings.rasa_url,
+        token=settings.rasa_auth_token,
+        timeout=settings.rasa_timeout_seconds,
+        retries=settings.rasa_retries,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         async with httpx.AsyncClient() as client:
             app.state.http = client
-            yield
+            # --- Telegram (channels/telegram/): started only when TELEGRAM_BOT_TOKEN is set ---
+            app.state.telegram = None
+            if settings.telegram_bot_token:
+                app.state.telegram = TelegramChannel(settings=settings, rasa=rasa, http=client)
+                await app.state.telegram.start()
+            else:
+                log.info("Telegram channel off: TELEGRAM_BOT_TOKEN is not set")
+            try:
+                yield
+            finally:
+                if app.state.telegram is not None:
+                    await app.state.telegram.stop()
 
-    app = FastAPI(title="KIM Front Door — channels", lifespan=lifespan)
-    rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds, retries=settings.rasa_retries)
+    app = FastAPI(title="KIM Front Door — channels", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.rasa = rasa
 
     @app.get("/health")
     async def health() -> dict:
         return {"status": "ok", "service": "channels"}
 
-    @app.post("/api/chat/session")
-    async def new_session(response: Response) -> dict:
-        """A fresh conversation: 256 random bits, kept in an HttpOnly cookie the page cannot read."""
-        response.set_cookie(
-            COOKIE, secrets.token_urlsafe(32), httponly=True, samesite="strict", secure=settings.cookie_secure
-        )
-        return {"status": "ok"}
-
-    @app.post("/api/chat/messages")
-    async def relay(
-        body: MessageIn, request: Request, kim_session: Annotated[str | None, Cookie()] = None
-    ) -> JSONResponse:
-        if not kim_session or len(kim_session) < 40:
-            return JSONResponse({"code": "no_session", "message": "start a chat session first"}, status_code=401)
-        metadata = {"channel": "web", **({"language": body.language} if body.language else {})}
-        try:
-            replies = await rasa.send(
-                request.app.state.http, sender=rasa.sender_id(kim_session), text=body.text, metadata=metadata
-            )
-        except RasaUnavailable:
-            log.warning("rasa unreachable while relaying a web chat message")
-            return JSONResponse(
-                {"code": "assistant_unavailable", "message": "the assistant is restarting, please try again"},
-                status_code=503,
-            )
-        return JSONResponse({"messages": [{k: r[k] for k in ("text", "buttons", "custom") if k in r} for r in replies]})
-
+    app.include_router(webchat.router)
+    app.include_router(telegram_webhook.router)
     return app

@@ -129,3 +129,26 @@ def running_stack(database_url: str):
         )
         pids = {"booking": booking.pid, "actions": actions.pid, "rasa": rasa.pid}
         yield Stack(f"http://127.0.0.1:{booking_port}", f"http://127.0.0.1:{rasa_port}", database_url, pids)
+
+
+@contextmanager
+def running_channels(stack: Stack, tmp_path: Path, **env: str):
+    """The public channels process in front of ``stack``; ``env`` adds settings (e.g. TELEGRAM_*).
+
+    Yields ``(base_url, process)``; the process's log is ``tmp_path / "channels.log"``.
+    """
+    port = free_port()
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("CHANNELS_", "RASA_", "TELEGRAM_"))}
+    channels_env = {
+        **base_env,
+        "CHANNELS_PORT": str(port),
+        "CHANNELS_DATABASE_URL": f"sqlite:///{tmp_path / 'channels.sqlite3'}",
+        "RASA_URL": stack.rasa_url,
+        "RASA_AUTH_TOKEN": RASA_TOKEN,
+        "BOOKING_URL": stack.booking_url,
+        **env,
+    }
+    with _process(
+        "channels", [sys.executable, "-m", "channels"], channels_env, f"http://127.0.0.1:{port}/health", 60, tmp_path
+    ) as process:
+        yield f"http://127.0.0.1:{port}", process
