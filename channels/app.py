@@ -6,10 +6,13 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
-from channels import webchat
+from channels import webchat, widget
 from channels.config import Settings, get_settings
 from channels.rasa_client import RasaClient
+from channels.ratelimit import RateLimiter
 from channels.telegram import TelegramChannel
 from channels.telegram import webhook as telegram_webhook
 
@@ -45,11 +48,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="KIM Front Door — channels", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.rasa = rasa
+    app.state.new_session_limiter = RateLimiter(settings.address_sessions_per_minute)
+    app.state.address_limiter = RateLimiter(settings.address_messages_per_minute)
+    app.state.session_limiter = RateLimiter(settings.session_messages_per_minute)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    if settings.allowed_origins:  # a city's site on another origin embeds the widget
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.get("/health")
     async def health() -> dict:
         return {"status": "ok", "service": "channels"}
 
     app.include_router(webchat.router)
+    app.include_router(widget.router)
     app.include_router(telegram_webhook.router)
     return app

@@ -1,5 +1,6 @@
 """Settings of the channels process (prefix ``CHANNELS_``; Rasa's and Telegram's by their own names)."""
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -7,6 +8,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_RASA_TOKEN = "local-dev-rasa-token-change-me"
+DEFAULT_SESSION_KEY = "local-dev-session-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -18,7 +20,10 @@ class Settings(BaseSettings):
     rasa_auth_token: str = Field(DEFAULT_RASA_TOKEN, validation_alias="RASA_AUTH_TOKEN")
     rasa_timeout_seconds: float = 20.0
     rasa_retries: int = 3
-    cookie_secure: bool = False
+    # signs web chat session tokens; a new key ends every open web conversation
+    session_key: str = DEFAULT_SESSION_KEY
+    # pages on other origins (a city's website) allowed to embed the widget, e.g. ["https://www.hagen.de"]
+    allowed_origins: list[str] = []
     # where the booking service answers (the Telegram channel fetches calendar files for reminders)
     booking_url: str = Field("http://127.0.0.1:8000", validation_alias="BOOKING_URL")
     # the channels process's own small database (Telegram reminders); SQLite file by default
@@ -38,16 +43,33 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_api_base_url: str | None = Field(None, validation_alias="TELEGRAM_API_BASE_URL")
+    telegram_concurrent_updates: int = Field(32, ge=1, le=256, validation_alias="TELEGRAM_CONCURRENT_UPDATES")
+    telegram_reminder_lead_hours: float = Field(24.0, gt=0, validation_alias="TELEGRAM_REMINDER_LEAD_HOURS")
+    telegram_reminder_interval_seconds: float = Field(60.0, gt=0, validation_alias="TELEGRAM_REMINDER_INTERVAL_SECONDS")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
         if self.env != "local":
             if self.rasa_auth_token == DEFAULT_RASA_TOKEN:
                 raise ValueError("RASA_AUTH_TOKEN must be set outside local mode")
-            if not self.cookie_secure:
-                raise ValueError("CHANNELS_COOKIE_SECURE must be true outside local mode (HTTPS only)")
-        if self.telegram_bot_token and self.telegram_mode == "webhook" and not self.telegram_webhook_secret:
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be set for the Telegram webhook")
+            if self.session_key == DEFAULT_SESSION_KEY or len(self.session_key) < 32:
+                raise ValueError("CHANNELS_SESSION_KEY must be set (32+ characters) outside local mode")
+        return self
+
+    @model_validator(mode="after")
+    def _check_telegram(self) -> "Settings":
+        """Webhook mode outside local needs the public HTTPS URL and a secret token (Telegram allows 1-256
+        characters A-Z a-z 0-9 _ -); locally, a missing URL only means nothing is registered with Telegram
+        and a missing secret is made up per process. Polling needs neither."""
+        secret = self.telegram_webhook_secret
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+        if not self.telegram_bot_token or self.telegram_mode != "webhook" or self.env == "local":
+            return self
+        if not self.telegram_webhook_url or not self.telegram_webhook_url.startswith("https://"):
+            raise ValueError("TELEGRAM_WEBHOOK_URL (https://…/telegram/webhook) must be set for the webhook")
+        if not secret or len(secret) < 32:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET (32+ characters) must be set for the Telegram webhook")
         return self
 
 

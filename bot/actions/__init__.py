@@ -14,7 +14,7 @@ from bot.actions.booking import (
     ValidateBookingForm,
 )
 from bot.actions.language import ActionGreet, ActionSetLanguage
-from bot.actions.location import ActionShowOffice
+from bot.actions.location import ActionSessionStart, ActionShowOffice
 from bot.actions.manage import (
     ActionAskBookingReference,
     ActionAskDeleteConfirmed,
@@ -43,6 +43,7 @@ __all__ = [
     "ActionAskTopics",
     "ActionFallback",
     "ActionGreet",
+    "ActionSessionStart",
     "ActionSetLanguage",
     "ActionShowOffice",
     "ActionStartBooking",

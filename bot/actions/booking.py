@@ -30,7 +30,7 @@ from bot.actions.common import (
     language_for_turn,
     say_with_office_contact,
 )
-from bot.actions.location import describe_office, resolve_place
+from bot.actions.location import describe_office, preset_place, resolve_place
 from bot.actions.slots import chosen_needs_interpreter, chosen_start, extract_slot_choice, offer_slots
 from bot.booking_client import (
     BookingError,
@@ -121,6 +121,8 @@ class ActionStartBooking(Action):
                 events.append(SlotSet("topics", topics))
             if concern:
                 events.append(SlotSet("concern", concern))
+        if not any(e.get("name") == "municipality" for e in events):
+            events += await preset_place(tracker, language)  # a widget attribute or deep link names the place
         return events
 
 

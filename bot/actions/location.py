@@ -3,7 +3,7 @@
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import (
@@ -13,7 +13,8 @@ from bot.actions.common import (
     language_for_turn,
     office_contact_text,
 )
-from bot.booking_client import BookingUnavailable, PlaceMatch, get_client
+from bot.booking_client import BookingUnavailable, InvalidRequest, NotFound, PlaceMatch, get_client
+from bot.i18n import LANGUAGES
 
 
 def place_query(tracker: Tracker) -> str:
@@ -26,6 +27,76 @@ def place_query(tracker: Tracker) -> str:
     if towns and not text.startswith("/"):
         return text  # the resolver reads whole sentences and prefers its own reading to the NLU's
     return towns[0] if towns else text
+
+
+PRESET_MAX_CHARS = 100
+
+
+def preset_place_text(tracker: Tracker) -> Optional[str]:
+    """The place a channel presets (the widget's data-municipality, a Telegram deep link), if any.
+
+    It comes as message metadata ``place`` (a municipality name or postal code), or with the message
+    that started the session.
+    """
+    for metadata in (tracker.latest_message.get("metadata"), tracker.get_slot("session_started_metadata")):
+        place = (metadata or {}).get("place") if isinstance(metadata, dict) else None
+        if isinstance(place, str) and place.strip():
+            return place.strip()[:PRESET_MAX_CHARS]
+    return None
+
+
+async def preset_place(tracker: Tracker, language: str) -> List[EventType]:
+    """Municipality and office from a preset place, silently; nothing when it is not one clear match.
+
+    The person is then not asked where they live. An unclear or unknown preset changes nothing: the
+    booking form asks as usual.
+    """
+    place = preset_place_text(tracker)
+    if place is None or tracker.get_slot("municipality"):
+        return []
+    try:
+        resolution = await get_client().resolve(place, language)
+    except BookingUnavailable:
+        return []
+    if resolution.status != "found" or not resolution.matches or resolution.matches[0].office is None:
+        return []
+    match = resolution.matches[0]
+    return [SlotSet("municipality", match.municipality), SlotSet("office_id", match.office.id)]
+
+
+async def preset_office(office_id: Any, language: str) -> List[EventType]:
+    """An office a city's page names (the widget's data-office): its contact answers questions at once.
+
+    The municipality is still asked when booking, since it decides the responsible office.
+    """
+    if not isinstance(office_id, str) or not 0 < len(office_id) <= 64:
+        return []
+    try:
+        office = await get_client().office(office_id, language)
+    except (BookingUnavailable, NotFound, InvalidRequest):  # down, unknown or malformed id: no preset
+        return []
+    return [SlotSet("office_id", office.id)]
+
+
+class ActionSessionStart(Action):
+    """A new conversation: Rasa's usual start, plus the place a channel may preset."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        hint = metadata.get("language") if isinstance(metadata, dict) else None
+        language = hint if isinstance(hint, str) and hint in LANGUAGES else "de"
+        events: List[EventType] = [SessionStarted()]
+        if isinstance(metadata, dict) and metadata:
+            events.append(SlotSet("session_started_metadata", metadata))
+        preset = await preset_place(tracker, language)
+        if not preset and isinstance(metadata, dict):
+            preset = await preset_office(metadata.get("office_id"), language)
+        return events + preset + [ActionExecuted("action_listen")]
 
 
 async def resolve_place(

@@ -1,0 +1,21 @@
+"""Localisation for the channels process: the same gettext catalogs (``locales/``) as the rest.
+
+The loader is the booking service's (``booking/i18n.py``): both run in the app environment, and a
+missing compiled catalog fails loudly there instead of falling back to English.
+"""
+
+from booking.i18n import LANGUAGES, Language, format_appointment, translations
+from booking.i18n import gettext as _t  # _t(language, "English msgid"): pybabel extracts it (-k _t:2)
+
+NATIVE_NAMES = {
+    "de": "Deutsch",
+    "ar": "العربية",
+    "ru": "Русский",
+    "bs": "Bosanski",
+    "tr": "Türkçe",
+    "fr": "Français",
+    "en": "English",
+}
+RTL = frozenset({"ar"})
+
+__all__ = ["LANGUAGES", "NATIVE_NAMES", "RTL", "Language", "_t", "format_appointment", "translations"]
