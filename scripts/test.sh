@@ -23,5 +23,8 @@ echo "==> ruff (lint and format)"
 echo "==> pytest: bot/ in the Rasa environment (Python 3.10)"
 .venv-rasa/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
 
-echo "==> pytest: booking, channels, end to end (Python 3.11)"
+scripts/ensure-chromium.sh
+mkdir -p var/screenshots
+
+echo "==> pytest: booking, channels, end to end, browser (Python 3.11)"
 .venv/bin/python -m pytest "$@"

@@ -314,7 +314,7 @@
       var group = el("div", { "class": "quick", role: "group", lang: language, dir: rtl ? "rtl" : "ltr" });
       message.buttons.forEach(function (button) {
         group.appendChild(el("button", {
-          type: "button", text: button.title,
+          type: "button", text: button.title, "data-payload": button.payload,
           on: { click: function () { clearQuickReplies(); send(button.payload, { shown: button.title }); } }
         }));
       });

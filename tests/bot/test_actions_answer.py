@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import booking_client
 from bot.actions.answer import ActionAnswer, ActionFallback, fixed_answer, main_menu
 from bot.actions.language import ActionGreet, ActionSetLanguage
+from bot.actions.location import ActionSessionStart
 from bot.consent import RETENTION_DAYS
 from bot.i18n import LANGUAGES, NATIVE_NAMES, translations
 from tests.bot.conftest import TOKEN, FakeBookingApi, Reply
@@ -537,3 +538,66 @@ def test_language_names_the_nlu_leaves_unmapped_become_codes(value, code) -> Non
     from bot.actions.language import language_code
 
     assert language_code(value) == code
+
+
+# ------------------------------------------------------------------------------- action_session_start
+
+
+def session_start_tracker(metadata: dict[str, Any] | None) -> Tracker:
+    state = tracker(text="", slots={})
+    state.slots["session_started_metadata"] = metadata
+    return state
+
+
+async def test_session_start_presets_municipality_and_office_from_the_channel(api) -> None:
+    found = {"status": "found", "matches": [{"municipality": "Hagen", "postal_codes": ["58095"],
+             "district": "Stadt Hagen", "office": {k: OFFICE[k] for k in ("id", "name", "address", "phone",
+             "opening_hours", "serves")}, "score": 100.0}]}  # fmt: skip
+    api.reply("GET", "/api/v1/municipalities/resolve", Reply(200, found))
+    metadata = {"channel": "telegram", "language": "ru", "place": "hagen"}
+
+    events, messages = await run(ActionSessionStart(), session_start_tracker(metadata))
+
+    assert events == [
+        SessionStarted(),
+        SlotSet("session_started_metadata", metadata),
+        SlotSet("municipality", "Hagen"),
+        SlotSet("office_id", "hagen"),
+        ActionExecuted("action_listen"),
+    ]
+    assert messages == []
+    assert api.calls("GET", "/api/v1/municipalities/resolve")[0].query == {"q": "hagen", "lang": "ru"}
+
+
+async def test_session_start_presets_an_office_the_page_names(api) -> None:
+    api.reply("GET", OFFICE_PATH, Reply(200, OFFICE))
+    metadata = {"channel": "web", "office_id": "hagen"}
+
+    events, _messages = await run(ActionSessionStart(), session_start_tracker(metadata))
+
+    assert events == [
+        SessionStarted(),
+        SlotSet("session_started_metadata", metadata),
+        SlotSet("office_id", "hagen"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "metadata, reply",
+    [
+        (None, None),
+        ({"channel": "web"}, None),
+        ({"office_id": "nowhere"}, Reply(404, {"detail": "Not Found"})),
+        ({"office_id": "hagen"}, unavailable()),
+    ],
+)
+async def test_session_start_without_a_usable_preset_is_rasas_usual_start(api, metadata, reply) -> None:
+    if reply is not None:
+        api.reply("GET", OFFICE_PATH if metadata["office_id"] == "hagen" else "/api/v1/offices/nowhere", reply)
+
+    events, messages = await run(ActionSessionStart(), session_start_tracker(metadata))
+
+    assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
+    assert not any(e.get("name") in ("municipality", "office_id") for e in events)
+    assert messages == []

@@ -1339,3 +1339,42 @@ async def test_yes_book_it_confirms_although_it_reads_as_book_appointment() -> N
     result, _messages = await extract("booking_confirmed", state)
 
     assert result == {"booking_confirmed": True, "idempotency_key": KEY}
+
+
+# ------------------------------------------------------------- a place or office preset by the channel
+
+
+async def test_start_booking_takes_the_place_the_page_presets(api) -> None:
+    api.reply("GET", RESOLVE, Reply(200, FOUND))
+    state = tracker(text="/book_appointment", intent="book_appointment", slots={"language": "ar"},
+                    metadata={"channel": "web", "place": "Hagen"})  # fmt: skip
+
+    events, messages = await run(ActionStartBooking(), state)
+
+    assert events == [SlotSet("municipality", "Hagen"), SlotSet("office_id", "hagen")]
+    assert messages == []
+    assert [c.query for c in api.calls("GET", RESOLVE)] == [{"q": "Hagen", "lang": "ar"}]
+
+
+@pytest.mark.parametrize(
+    "reply", [Reply(200, AMBIGUOUS), Reply(200, {"status": "unknown", "matches": []}), unavailable()]
+)
+async def test_an_unclear_preset_changes_nothing_and_the_form_asks(api, reply) -> None:
+    api.reply("GET", RESOLVE, reply)
+    state = tracker(text="/book_appointment", intent="book_appointment", slots={"language": "de"},
+                    metadata={"place": "Ha"})  # fmt: skip
+
+    events, messages = await run(ActionStartBooking(), state)
+
+    assert events == [] and messages == []
+
+
+async def test_a_preset_never_overrides_where_they_said_they_live(api) -> None:
+    state = tracker(text="/book_appointment", intent="book_appointment",
+                    slots={"language": "de", "municipality": "Velbert", "office_id": "velbert"},
+                    metadata={"place": "Hagen"})  # fmt: skip
+
+    events, _messages = await run(ActionStartBooking(), state)
+
+    assert events == []
+    assert api.calls("GET", RESOLVE) == []

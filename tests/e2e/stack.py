@@ -24,6 +24,8 @@ class Stack:
     rasa_url: str
     database_url: str
     pids: dict[str, int]
+    rasa_args: list[str]  # how Rasa was started, so a test can stop it and start it again
+    rasa_env: dict[str, str]
 
     def say(self, sender: str, text: str, *, language: str | None = None) -> list[dict]:
         """One user message through Rasa's REST channel; returns the bot's messages."""
@@ -99,36 +101,35 @@ def running_stack(database_url: str):
             )  # fmt: skip
         )
         rasa_env = {**base_env, "RASA_TELEMETRY_ENABLED": "false"}
-        rasa = stack.enter_context(
-            _process(
-                "rasa",
-                [
-                    str(RASA_PYTHON),
-                    "-m",
-                    "rasa",
-                    "run",
-                    "--enable-api",
-                    "--auth-token",
-                    RASA_TOKEN,
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(REPO / "credentials.yml"),
-                    "--model",
-                    str(model),
-                ],
-                rasa_env,
-                f"http://127.0.0.1:{rasa_port}/",
-                300,
-                logdir,
-            )  # fmt: skip
-        )
+        rasa_args = [
+            str(RASA_PYTHON),
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--auth-token",
+            RASA_TOKEN,
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(REPO / "credentials.yml"),
+            "--model",
+            str(model),
+        ]
+        rasa = stack.enter_context(_process("rasa", rasa_args, rasa_env, f"http://127.0.0.1:{rasa_port}/", 300, logdir))
         pids = {"booking": booking.pid, "actions": actions.pid, "rasa": rasa.pid}
-        yield Stack(f"http://127.0.0.1:{booking_port}", f"http://127.0.0.1:{rasa_port}", database_url, pids)
+        yield Stack(
+            f"http://127.0.0.1:{booking_port}",
+            f"http://127.0.0.1:{rasa_port}",
+            database_url,
+            pids,
+            rasa_args,
+            rasa_env,
+        )
 
 
 @contextmanager
