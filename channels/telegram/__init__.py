@@ -1,6 +1,5 @@
-"""The Telegram channel (python-telegram-bot v22): to be built (issue 5)."""
+"""The Telegram channel (python-telegram-bot v22) of the public channels process."""
 
+from channels.telegram.channel import TelegramChannel
 
-class TelegramChannel:
-    def __init__(self, *, settings, rasa, http) -> None:
-        raise NotImplementedError("the Telegram channel is not built yet")
+__all__ = ["TelegramChannel"]
