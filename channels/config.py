@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         """Webhook mode outside local needs the public HTTPS URL and a secret token (Telegram allows 1-256
         characters A-Z a-z 0-9 _ -); locally, a missing URL only means nothing is registered with Telegram
         and a missing secret is made up per process. Polling needs neither."""
-        secret = self.telegram_webhook_secret
+        secret = self.telegram_webhook_secret or None  # an empty line in .env means "not set"
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
         if not self.telegram_bot_token or self.telegram_mode != "webhook" or self.env == "local":

@@ -43,7 +43,24 @@ KIM Front Door is running (SQLite: ${BOOKING_DATABASE_URL:-var/booking.sqlite3})
   Logs:                    var/log/
 Press Ctrl-C to stop.
 MSG
-if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then echo "Telegram: not started (TELEGRAM_BOT_TOKEN is not set)."; fi
+setting() {  # a setting from the environment, else from .env (the channels process reads both)
+    local value="${!1:-}"
+    if [ -z "$value" ] && [ -f .env ]; then value="$(sed -n "s/^$1=//p" .env | tail -1)"; fi
+    printf '%s' "$value"
+}
+if [ -n "$(setting TELEGRAM_BOT_TOKEN)" ]; then
+    mode="$(setting TELEGRAM_MODE)"; mode="${mode:-webhook}"; url="$(setting TELEGRAM_WEBHOOK_URL)"
+    for _ in $(seq 30); do grep -q "Telegram channel on" var/log/channels.log && break; sleep 1; done
+    if ! grep -q "Telegram channel on" var/log/channels.log; then
+        echo "Telegram: NOT running yet ($mode); see var/log/channels.log" >&2
+    elif [ "$mode" = polling ]; then
+        echo "Telegram: running (polling)."
+    else
+        echo "Telegram: running (webhook ${url:-not registered: set TELEGRAM_WEBHOOK_URL}; it posts to /telegram/webhook)."
+    fi
+else
+    echo "Telegram: not started (TELEGRAM_BOT_TOKEN is not set)."
+fi
 wait -n "${pids[@]}"
 echo "a process stopped; see var/log/" >&2
 exit 1

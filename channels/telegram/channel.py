@@ -174,16 +174,17 @@ class TelegramChannel:
                     ),
                     method="setWebhook", idempotent=True,
                 )  # fmt: skip
-                log.info("Telegram channel on (webhook registered)")
             else:
                 log.warning(
                     "Telegram webhook mode without TELEGRAM_WEBHOOK_URL: nothing registered with Telegram; "
                     "set the URL, or use TELEGRAM_MODE=polling for local development"
                 )
-        else:
+        if not application.running:
+            await application.start()
+        if not self.webhook_mode:
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            log.info("Telegram channel on (polling)")
-        await application.start()
+        registered = self.webhook_mode and bool(self.settings.telegram_webhook_url)
+        log.info("Telegram channel on (%s)", "webhook registered" if registered else self.settings.telegram_mode)
         self._tasks.append(asyncio.create_task(self._reminder_loop()))
         self.ready.set()
 

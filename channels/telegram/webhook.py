@@ -27,6 +27,8 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     channel = getattr(request.app.state, "telegram", None)
     if channel is None:
         return problem(404, "telegram_off", "the Telegram channel is not enabled")
+    if not channel.webhook_mode:
+        return problem(404, "telegram_polling", "the Telegram channel is polling, not taking webhooks")
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not hmac.compare_digest(given.encode(), channel.secret.encode()):
         log.warning("telegram webhook call without the right secret token (code=forbidden)")

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from booking.calendars.ics import AppointmentEvent, appointment_calendar
+from channels.config import Settings
 from channels.rasa_client import RasaClient
 from channels.telegram import keyboards
 from channels.telegram.delivery import MAX_TEXT, call, split_text
@@ -192,3 +194,34 @@ def test_only_calendar_links_are_followed_and_via_the_internal_address() -> None
     for bad in ("https://evil.example/x.ics", f"https://x/calendar/{token}.ics/../admin", "file:///etc/passwd"):
         with pytest.raises(CalendarError):
             files.internal_url(bad)
+
+
+def telegram_settings(**values) -> Settings:
+    return Settings(_env_file=None, TELEGRAM_BOT_TOKEN="1:x", **values)
+
+
+def test_local_settings_need_neither_webhook_url_nor_secret() -> None:
+    assert telegram_settings().telegram_webhook_url is None
+    assert telegram_settings(TELEGRAM_MODE="polling").telegram_mode == "polling"
+    assert telegram_settings(TELEGRAM_WEBHOOK_SECRET="").telegram_webhook_secret == ""  # empty line in .env
+
+
+def production(**values) -> Settings:
+    return telegram_settings(env="production", RASA_AUTH_TOKEN="r" * 40, session_key="k" * 40, **values)
+
+
+def test_production_webhook_needs_an_https_url_and_a_long_secret() -> None:
+    with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_URL"):
+        production(TELEGRAM_WEBHOOK_SECRET="s" * 40)
+    with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_URL"):
+        production(TELEGRAM_WEBHOOK_URL="http://kim.example.org/telegram/webhook", TELEGRAM_WEBHOOK_SECRET="s" * 40)
+    with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_SECRET"):
+        production(TELEGRAM_WEBHOOK_URL="https://kim.example.org/telegram/webhook", TELEGRAM_WEBHOOK_SECRET="short")
+    ok = production(TELEGRAM_WEBHOOK_URL="https://kim.example.org/telegram/webhook", TELEGRAM_WEBHOOK_SECRET="s" * 40)
+    assert ok.telegram_mode == "webhook"
+    assert production(TELEGRAM_MODE="polling").telegram_mode == "polling"
+
+
+def test_secret_token_must_use_telegrams_alphabet() -> None:
+    with pytest.raises(ValidationError, match="1-256 characters"):
+        telegram_settings(TELEGRAM_WEBHOOK_SECRET="has spaces and ü")
