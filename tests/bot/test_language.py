@@ -190,3 +190,55 @@ def test_only_the_first_thousand_characters_are_read() -> None:
     text = "Ich brauche Hilfe mit meiner Wohnung. " * 30 + "مرحبا " * 400
 
     assert detect(text)[0] == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("bist du ein bot?", "de"),
+        ("wer bist du?", "de"),
+        ("tu es un robot ?", "fr"),
+        ("un agent svp", "fr"),
+        ("r u a bot", "en"),
+        ("I stay in Reken", "en"),
+        ("Bu bir chatbot mu?", "tr"),
+        ("da li se plaća", "bs"),
+        ("ne slažem se", "bs"),
+    ],
+)
+def test_short_phrases_lingua_is_unsure_about_are_told_by_their_function_words(text, language) -> None:
+    code, confidence = detect(text)
+    assert code == language and confidence >= MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("zhivu v Ahene", "ru"),
+        ("moi dannye v bezopasnosti?", "ru"),
+        ("hochu pogovorit s chelovekom", "ru"),
+        ("wen el maktab?", "ar"),
+        ("adesh el dawam?", "ar"),
+    ],
+)
+def test_more_latin_script_russian_and_arabizi(text, language) -> None:
+    assert detect(text)[0] == language
+
+
+@pytest.mark.parametrize("text", ["mogu li dobiti drugi termin", "Trebam drugi termin, ne mogu doći"])
+def test_bosnian_words_that_look_like_latin_script_russian_stay_bosnian(text) -> None:
+    assert detect(text)[0] == "bs"
+
+
+@pytest.mark.parametrize("text", ["Живу в Хаане", "Проблема с Krankenkasse", "Живём в Гронау"])
+def test_short_russian_without_serbian_letters_is_russian(text) -> None:
+    assert detect(text) == ("ru", 1.0)
+
+
+def test_a_lower_case_booking_code_is_not_arabizi() -> None:
+    assert detect("cancel booking k7m4px9")[0] == "en"
+
+
+@pytest.mark.parametrize("text", ["Dolmetscher var mı?", "Sprachmittler var mı?"])
+def test_interpreter_is_a_german_office_word_too(text) -> None:
+    assert detect(text)[0] == "tr"
