@@ -214,7 +214,10 @@ class TelegramChannel:
 
     async def receive(self, data: dict) -> bool:
         """Queue one update from the webhook; False for a redelivery already queued."""
-        update = Update.de_json(data, self.application.bot)
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError("not a Telegram update") from error
         if update.update_id in self._seen:
             return False
         self._seen[update.update_id] = None

@@ -60,6 +60,10 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     extra = {}
     if command == "start" and (place := place_of(context.args)):
         extra["place"] = place
+    if command == "delete":
+        # the channel's own data of this chat goes at once (earlier buttons stop working); reminders go when
+        # the assistant has erased the booking (checked after the turn), so a "no" keeps the appointment's
+        await relay_of(context).store.forget_keyboards(conversation=conversation_id(message.chat_id))
     await relay_of(context).turn(
         context.bot, chat_id=message.chat_id, text=COMMANDS[command], hint=hint_of(update), extra_metadata=extra
     )

@@ -44,5 +44,8 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         return problem(400, "bad_update", "not JSON")
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return problem(400, "bad_update", "not a Telegram update")
-    await channel.receive(data)
+    try:
+        await channel.receive(data)
+    except ValueError:
+        return problem(400, "bad_update", "not a Telegram update")
     return JSONResponse({"status": "ok"})

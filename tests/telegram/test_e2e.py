@@ -127,10 +127,9 @@ def book(env: Env, chat: Chat, *, need: str, place: str, municipality: str) -> s
     assert any(len(buttons_of(c)) >= 7 for c in greeting), chat.transcript()  # the language picker
     chat.say(need)
     assert chat.slots()["requested_slot"] == "municipality", chat.transcript()
-    chat.say(place)
+    consent = chat.say(place)
     slots = chat.slots()
     assert slots["municipality"] == municipality and slots["requested_slot"] == "consent_given", chat.transcript()
-    consent = [c for c in chat.env.telegram.calls if c.params.get("chat_id") == chat.chat_id][-1:]
     times = chat.press(consent, lambda payload: payload == "/affirm")
     assert chat.slots()["consent_given"] is True, chat.transcript()
     chat.press(times, lambda payload: '"choice": "s' in payload)

@@ -191,6 +191,24 @@ def test_a_key_from_another_chat_or_an_unknown_key_does_nothing(client, telegram
     assert len(rasa.received) == relayed
 
 
+def test_delete_forgets_the_chats_buttons_at_once(client, telegram, rasa) -> None:
+    chat = Updates(5017, language_code="de")
+    mark = telegram.mark()
+    post(client, chat.text("/start"))
+    (menu,) = telegram.wait_for("sendMessage", chat_id=5017, since=mark)
+    mark = telegram.mark()
+    post(client, chat.text("/delete"))
+    telegram.wait_for("sendMessage", chat_id=5017, since=mark)
+    assert rasa.received[-1][1] == "/delete_my_data"
+    mark = telegram.mark()
+    post(client, chat.press(menu, "Termin"))
+    (answer,) = telegram.wait_for("answerCallbackQuery", since=mark)
+    assert answer.params["text"] == translations("de").gettext(
+        "This button is no longer active. Please write to me instead."
+    )
+    assert rasa.received[-1][1] == "/delete_my_data"  # the old button relayed nothing
+
+
 def test_long_replies_are_split_at_4096(client, telegram) -> None:
     mark = telegram.mark()
     post(client, Updates(5010, language_code="de").text("long"))
@@ -291,6 +309,8 @@ def test_update_json_is_validated(client) -> None:
     assert client.post(HOOK, content=b"not json", headers=headers).status_code == 400
     assert client.post(HOOK, content=json.dumps([1, 2]), headers=headers).status_code == 400
     assert client.post(HOOK, content=json.dumps({"message": {}}), headers=headers).json()["code"] == "bad_update"
+    broken = {"update_id": 1, "message": {"text": "no chat, no date"}}
+    assert client.post(HOOK, content=json.dumps(broken), headers=headers).json()["code"] == "bad_update"
 
 
 def test_wait_helpers_see_time(telegram) -> None:
