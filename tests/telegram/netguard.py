@@ -28,7 +28,8 @@ def _is_loopback(host) -> bool:
         return False
 
 
-def _refuse(where: str) -> None:
+def _refuse(where) -> None:
+    where = where.decode() if isinstance(where, bytes) else str(where)
     attempts.append(where)
     print(f"{MARKER}: {where}", file=sys.stderr, flush=True)
     raise ConnectionRefusedError(f"{MARKER}: {where}")
@@ -44,17 +45,17 @@ def install() -> None:
 
     def guarded_connect(self, address):
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            _refuse(str(address[0]))
+            _refuse(address[0])
         return connect(self, address)
 
     def guarded_connect_ex(self, address):
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            _refuse(str(address[0]))
+            _refuse(address[0])
         return connect_ex(self, address)
 
     def guarded_getaddrinfo(host, *args, **kwargs):
         if not _is_loopback(host) and host not in ("", "0.0.0.0", "::"):  # binding to all interfaces is fine
-            _refuse(str(host))
+            _refuse(host)
         return getaddrinfo(host, *args, **kwargs)
 
     socket.socket.connect = guarded_connect
