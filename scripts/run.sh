@@ -36,7 +36,8 @@ wait_for rasa "http://127.0.0.1:$RASA_PORT/" 240
 cat <<MSG
 
 KIM Front Door is running (SQLite: ${BOOKING_DATABASE_URL:-var/booking.sqlite3}).
-  Chat relay (public):     http://127.0.0.1:$CHANNELS_PORT/api/chat/messages
+  Demo page with the chat: http://127.0.0.1:$CHANNELS_PORT/   (in Arabic: /?language=ar)
+  Widget (one script tag): http://127.0.0.1:$CHANNELS_PORT/widget/kim-widget.js
   Booking API + OpenAPI:   http://127.0.0.1:$BOOKING_PORT/docs
   Rasa (internal):         http://127.0.0.1:$RASA_PORT   (token: RASA_AUTH_TOKEN)
   Action server (internal) http://127.0.0.1:$ACTIONS_PORT/health
