@@ -41,22 +41,30 @@ def utc_now() -> datetime:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Many chats at once, each chat's updates in order (a second message waits for the first answer)."""
+    """Many chats at once, each chat's updates in order (a second message waits for the first answer).
 
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+    At most ``max_working`` updates are worked on at once; updates waiting for their own chat do not count,
+    so one chat sending many messages cannot hold up the others.
+    """
+
+    WAITING = 4096  # updates that may wait (for their chat or for a free worker) at once
+
+    def __init__(self, max_working: int) -> None:
+        super().__init__(self.WAITING)
+        self._working = asyncio.Semaphore(max_working)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._working:
+                await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._users[chat.id] = self._users.get(chat.id, 0) + 1
         try:
-            async with lock:
+            async with lock, self._working:
                 await coroutine
         finally:
             self._users[chat.id] -= 1

@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from pydantic import ValidationError
+from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from booking.calendars.ics import AppointmentEvent, appointment_calendar
 from channels.config import Settings
 from channels.rasa_client import RasaClient
 from channels.telegram import keyboards
+from channels.telegram.channel import PerChatUpdateProcessor
 from channels.telegram.delivery import MAX_TEXT, call, split_text
 from channels.telegram.handlers import place_of
 from channels.telegram.language import conversation_id, language_hint
@@ -225,3 +227,38 @@ def test_production_webhook_needs_an_https_url_and_a_long_secret() -> None:
 def test_secret_token_must_use_telegrams_alphabet() -> None:
     with pytest.raises(ValidationError, match="1-256 characters"):
         telegram_settings(TELEGRAM_WEBHOOK_SECRET="has spaces and ü")
+
+
+def test_one_chat_at_a_time_many_chats_at_once() -> None:
+    def update(update_id: int, chat_id: int) -> Update:
+        return Update.de_json(
+            {
+                "update_id": update_id,
+                "message": {
+                    "message_id": update_id,
+                    "date": 0,
+                    "text": "x",
+                    "chat": {"id": chat_id, "type": "private"},
+                },
+            },  # fmt: skip
+            None,
+        )
+
+    async def scenario() -> list[tuple[str, int, int]]:
+        processor = PerChatUpdateProcessor(max_working=8)
+        events: list[tuple[str, int, int]] = []
+
+        async def work(chat_id: int, n: int) -> None:
+            events.append(("start", chat_id, n))
+            await asyncio.sleep(0.05)
+            events.append(("end", chat_id, n))
+
+        jobs = [processor.process_update(update(i, chat), work(chat, i)) for i, chat in enumerate([1, 1, 1, 2, 3])]
+        await asyncio.gather(*jobs)
+        return events
+
+    events = asyncio.run(scenario())
+    chat_1 = [(kind, n) for kind, chat, n in events if chat == 1]
+    assert chat_1 == [("start", 0), ("end", 0), ("start", 1), ("end", 1), ("start", 2), ("end", 2)]  # in order
+    first_end = next(i for i, e in enumerate(events) if e[0] == "end")
+    assert {chat for kind, chat, n in events[:first_end] if kind == "start"} == {1, 2, 3}  # concurrently
