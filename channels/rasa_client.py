@@ -26,8 +26,14 @@ class RasaClient:
         return hashlib.sha256(session_secret.encode()).hexdigest()[:32]
 
     async def _request(self, client: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:
-        """One call with retries on connection failures and 5xx (Rasa loading its model answers 503)."""
+        """One call, retried while Rasa cannot be reached (restarting, loading its model).
+
+        A message (POST) is sent again only when it cannot have reached Rasa: a refused connection or
+        503 (not ready). After a timeout or another 5xx Rasa may have processed it, and sending it twice
+        would answer twice; reads and the erase (PUT) are safe to repeat after any failure.
+        """
         url = f"{self.base_url.rstrip('/')}{path}"
+        repeatable = method != "POST"
         delay = self.backoff
         for attempt in range(self.retries + 1):
             try:
@@ -35,8 +41,13 @@ class RasaClient:
                 if response.status_code < 500:
                     response.raise_for_status()
                     return response
-            except (httpx.TransportError, httpx.HTTPStatusError):
+                if not repeatable and response.status_code != 503:
+                    break
+            except (httpx.ConnectError, httpx.ConnectTimeout):
                 pass
+            except (httpx.TransportError, httpx.HTTPStatusError):
+                if not repeatable:
+                    break
             if attempt < self.retries:
                 await asyncio.sleep(delay)
                 delay *= 2

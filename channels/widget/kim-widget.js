@@ -45,9 +45,9 @@
     "border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden}",
     ".panel[hidden],.launcher[hidden],[hidden]{display:none}",
     "@media (max-width:480px){.panel{inset-inline-end:8px;inset-block-end:8px;height:calc(100vh - 16px)}}",
-    "header{display:flex;align-items:center;gap:8px;padding-block:8px;padding-inline:12px;background:#00527f;color:#fff}",
+    ".head{display:flex;align-items:center;gap:8px;padding-block:8px;padding-inline:12px;background:#00527f;color:#fff}",
     "h2{flex:1;margin:0;font-size:1.05rem;font-weight:600}",
-    "header select{max-width:8.5rem;min-height:36px;font:inherit;font-size:.95rem;color:#1d1d1b;background:#fff;",
+    ".head select{max-width:8.5rem;min-height:36px;font:inherit;font-size:.95rem;color:#1d1d1b;background:#fff;",
     "border:1px solid #fff;border-radius:6px;padding-inline:4px}",
     ".icon{display:inline-flex;align-items:center;justify-content:center;min-width:40px;min-height:40px;padding:0;border:0;",
     "border-radius:6px;background:transparent;color:#fff;cursor:pointer}",
@@ -81,7 +81,7 @@
     "font-weight:600;cursor:pointer;padding-inline:12px}",
     ".note{margin:0;padding-inline:12px;padding-block-end:6px;font-size:.8rem;color:#4a4f54}",
     ":focus-visible{outline:3px solid #1d1d1b;outline-offset:2px;box-shadow:0 0 0 5px #ffdd00}",
-    "header :focus-visible{outline-color:#fff;box-shadow:0 0 0 5px #1d1d1b}",
+    ".head :focus-visible{outline-color:#fff;box-shadow:0 0 0 5px #1d1d1b}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}",
     "@media (forced-colors:active){.msg,.quick button,.launcher,.send{border:1px solid CanvasText}}"
@@ -256,7 +256,7 @@
     ui.panel = el("section", {
       id: "kim-panel", "class": "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "kim-title", hidden: true,
       on: { keydown: function (event) { if (event.key === "Escape") closePanel(); } }
-    }, [el("header", {}, [ui.title, ui.picker, ui.deleteButton, ui.closeButton]), ui.log, ui.status, ui.alert,
+    }, [el("div", { "class": "head" }, [ui.title, ui.picker, ui.deleteButton, ui.closeButton]), ui.log, ui.status, ui.alert,
         ui.confirm, ui.form, ui.note]);
     ui.box = el("div", { "class": "kim" }, [ui.launcher, ui.panel]);
     root.appendChild(ui.box);

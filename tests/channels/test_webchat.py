@@ -24,6 +24,7 @@ class FakeRasa:
         self.received: list[dict] = []
         self.erased: list[str] = []
         self.down = False
+        self.slow = False
         self.attempts = 0
         self.events: list[dict] = []
         self.language = "de"
@@ -32,11 +33,20 @@ class FakeRasa:
         self.attempts += 1
         if self.down:
             raise httpx.ConnectError("connection refused")
+        if self.slow:
+            raise httpx.ReadTimeout("no answer in time")
         if request.url.path == "/webhooks/rest/webhook":
             body = json.loads(request.content)
             self.received.append(body)
             return httpx.Response(
-                200, json=[{"recipient_id": body["sender"], "text": "Hallo!", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]
+                200,
+                json=[
+                    {
+                        "recipient_id": body["sender"],
+                        "text": "Hallo!",
+                        "buttons": [{"title": "Ja", "payload": "/affirm"}],
+                    }
+                ],
             )
         if request.url.path.endswith("/tracker") and request.method == "GET":
             assert request.url.params["token"] == "test-rasa-token"
@@ -62,9 +72,7 @@ def client(rasa: FakeRasa):
     app = create_app(settings)
     with TestClient(app) as test_client:
         app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
-        app.state.rasa = type(app.state.rasa)(
-            "http://rasa.internal", token="test-rasa-token", retries=2, backoff=0.01
-        )
+        app.state.rasa = type(app.state.rasa)("http://rasa.internal", token="test-rasa-token", retries=2, backoff=0.01)
         yield test_client
 
 
@@ -195,11 +203,23 @@ def test_rasa_down_is_retried_then_reported_in_the_persons_language(client: Test
     assert say(client, token, {"text": "Hallo", "language": "bs"}).status_code == 200
 
 
+def test_a_message_rasa_may_have_received_is_not_sent_twice(client: TestClient, rasa: FakeRasa) -> None:
+    token = new_token(client)
+    rasa.slow = True  # Rasa got the message but did not answer in time: sending it again would answer twice
+    response = say(client, token, {"text": "Hallo", "language": "de"})
+    assert response.status_code == 503 and response.json()["code"] == "assistant_unavailable"
+    assert rasa.attempts == 1
+
+
 def test_history_shows_the_conversation_as_it_was_seen(client: TestClient, rasa: FakeRasa) -> None:
     rasa.language = "ar"
     rasa.events = [
         {"event": "user", "text": "/greet"},
-        {"event": "bot", "text": "مرحبا", "data": {"buttons": [{"title": "العربية", "payload": '/choose_language{"language": "ar"}'}]}},
+        {
+            "event": "bot",
+            "text": "مرحبا",
+            "data": {"buttons": [{"title": "العربية", "payload": '/choose_language{"language": "ar"}'}]},
+        },
         {"event": "user", "text": '/choose_language{"language": "ar"}'},
         {"event": "slot", "name": "language", "value": "ar"},
         {"event": "user", "text": "أريد موعدا"},
@@ -211,7 +231,11 @@ def test_history_shows_the_conversation_as_it_was_seen(client: TestClient, rasa:
     assert response.json() == {
         "language": "ar",
         "messages": [
-            {"from": "bot", "text": "مرحبا", "buttons": [{"title": "العربية", "payload": '/choose_language{"language": "ar"}'}]},
+            {
+                "from": "bot",
+                "text": "مرحبا",
+                "buttons": [{"title": "العربية", "payload": '/choose_language{"language": "ar"}'}],
+            },
             {"from": "user", "text": "العربية"},
             {"from": "user", "text": "أريد موعدا"},
             {"from": "bot", "text": "تم", "calendar_url": "http://127.0.0.1:8000/calendar/x.ics"},
