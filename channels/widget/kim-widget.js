@@ -44,12 +44,12 @@
     "width:min(400px,calc(100vw - 16px));height:min(640px,calc(100vh - 32px));background:#fff;border:1px solid #6b7075;",
     "border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden}",
     ".panel[hidden],.launcher[hidden],[hidden]{display:none}",
-    "@media (max-width:480px){.panel{inset-inline-end:8px;inset-block-end:8px;height:calc(100vh - 16px)}}",
+    "@media (max-width:480px){.panel{inset-inline-end:8px;inset-block-end:8px;height:calc(100vh - 16px)}.head{gap:4px;padding-inline:8px}.head select{max-width:6.5rem}h2{font-size:.95rem}}",
     ".head{display:flex;align-items:center;gap:8px;padding-block:8px;padding-inline:12px;background:#00527f;color:#fff}",
-    "h2{flex:1;margin:0;font-size:1.05rem;font-weight:600}",
+    "h2{flex:1 1 auto;min-width:0;margin:0;font-size:1.05rem;font-weight:600;overflow-wrap:anywhere}",
     ".head select{max-width:8.5rem;min-height:36px;font:inherit;font-size:.95rem;color:#1d1d1b;background:#fff;",
     "border:1px solid #fff;border-radius:6px;padding-inline:4px}",
-    ".icon{display:inline-flex;align-items:center;justify-content:center;min-width:40px;min-height:40px;padding:0;border:0;",
+    ".icon{flex:none;display:inline-flex;align-items:center;justify-content:center;min-width:40px;min-height:40px;padding:0;border:0;",
     "border-radius:6px;background:transparent;color:#fff;cursor:pointer}",
     ".icon svg{width:22px;height:22px;fill:currentColor}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#fff}",
@@ -149,7 +149,7 @@
 
   // Latin letters and digits inside Arabic text (a street, a phone number, "Jobcenter") are isolated
   // left-to-right, so their characters and punctuation keep their order.
-  var LTR_RUN = /[+]?[0-9A-Za-z\u00C0-\u024F][0-9A-Za-z\u00C0-\u024F.,:;/@&()'’+\- ]*[0-9A-Za-z\u00C0-\u024F)]|[0-9A-Za-z]/g;
+  var LTR_RUN = /[+]?[0-9A-Za-z\u00C0-\u024F][0-9A-Za-z\u00C0-\u024F.,:;/@&()'’+\- ]*[0-9A-Za-z\u00C0-\u024F]|[0-9A-Za-z]/g;
 
   function paragraph(text, rtl) {
     var p = el("p");
