@@ -73,6 +73,14 @@ def session_secret(request: Request, authorization: str | None) -> str | None:
     return sessions.verify(token, key=request.app.state.settings.session_key)
 
 
+def checked_session(request: Request, authorization: str | None, language: str) -> str | JSONResponse:
+    """The session's secret, or the error to answer: no valid token (401), this address too fast (429)."""
+    secret = session_secret(request, authorization)
+    if secret is None:
+        return no_session(language)
+    return limited(request, "address_limiter", client_address(request), language) or secret
+
+
 def no_session(language: str) -> JSONResponse:
     return error(
         "no_session",
@@ -126,11 +134,9 @@ async def read_message(request: Request, language: str) -> MessageIn | JSONRespo
 async def relay(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
     """One message to the assistant; its replies, and the language the conversation is in now."""
     language = request_language(request)
-    secret = session_secret(request, authorization)
-    if secret is None:
-        return no_session(language)
-    if response := limited(request, "address_limiter", client_address(request), language):
-        return response
+    secret = checked_session(request, authorization, language)
+    if isinstance(secret, JSONResponse):
+        return secret
     message = await read_message(request, language)
     if isinstance(message, JSONResponse):
         return message
@@ -175,11 +181,9 @@ def bot_message(reply: dict) -> dict:
 async def history(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
     """This session's conversation so far, for a reloaded page: user and bot messages in order."""
     language = request_language(request)
-    secret = session_secret(request, authorization)
-    if secret is None:
-        return no_session(language)
-    if response := limited(request, "address_limiter", client_address(request), language):
-        return response
+    secret = checked_session(request, authorization, language)
+    if isinstance(secret, JSONResponse):
+        return secret
     try:
         tracker = await request.app.state.rasa.tracker(
             request.app.state.http, sender=sessions.sender_id(secret), events=True
@@ -218,9 +222,9 @@ def transcript(events: list[dict]) -> list[dict]:
 async def delete_session(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
     """Forget this conversation: the assistant's record of it is emptied; the token stops mattering."""
     language = request_language(request)
-    secret = session_secret(request, authorization)
-    if secret is None:
-        return no_session(language)
+    secret = checked_session(request, authorization, language)
+    if isinstance(secret, JSONResponse):
+        return secret
     try:
         await request.app.state.rasa.erase(request.app.state.http, sender=sessions.sender_id(secret))
     except RasaUnavailable:
