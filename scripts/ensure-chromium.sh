@@ -3,7 +3,7 @@
 # downloaded by Playwright itself. Installs the Debian package when it is missing.
 set -euo pipefail
 # fonts-noto-core: Arabic and Cyrillic glyphs, so screenshots and layout are real
-if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic"; then
+if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i "Noto Naskh Arabic" >/dev/null; then
     exit 0
 fi
 echo "==> installing Debian's chromium for the browser tests"
