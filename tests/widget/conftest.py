@@ -51,7 +51,11 @@ def live(tmp_path_factory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("widget")
     with ExitStack() as processes:
         stack = processes.enter_context(running_stack(f"sqlite:///{tmp / 'booking.sqlite3'}"))
-        url, _process = processes.enter_context(running_channels(stack, tmp))
+        # every test browser comes from 127.0.0.1: the per-address limit on new sessions (tested in
+        # tests/channels) would otherwise slow the later tests down
+        url, _process = processes.enter_context(
+            running_channels(stack, tmp, CHANNELS_ADDRESS_SESSIONS_PER_MINUTE="1000")
+        )
         yield Live(stack, url, processes, tmp)
 
 
