@@ -17,5 +17,27 @@ NATIVE_NAMES = {
     "en": "English",
 }
 RTL = frozenset({"ar"})
+# Croatian, Serbian (and Serbo-Croatian, Montenegrin) readers get Bosnian
+ALIASES = {"hr": "bs", "sr": "bs", "sh": "bs", "cnr": "bs"}
 
-__all__ = ["LANGUAGES", "NATIVE_NAMES", "RTL", "Language", "_t", "format_appointment", "translations"]
+
+def supported_language(tag: str | None) -> str | None:
+    """One of the seven for a language tag ("de", "ar-SY", "pt_BR", Telegram's language_code), else None."""
+    if not tag:
+        return None
+    primary = tag.strip().lower().replace("_", "-").split("-")[0]
+    primary = ALIASES.get(primary, primary)
+    return primary if primary in LANGUAGES else None
+
+
+__all__ = [
+    "ALIASES",
+    "LANGUAGES",
+    "NATIVE_NAMES",
+    "RTL",
+    "Language",
+    "_t",
+    "format_appointment",
+    "supported_language",
+    "translations",
+]

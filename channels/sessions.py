@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import secrets
 
+from channels.rasa_client import RasaClient
+
 PREFIX = "v1"
 
 
@@ -41,4 +43,4 @@ def verify(token: str | None, *, key: str) -> str | None:
 
 def sender_id(secret: str) -> str:
     """Rasa's conversation id for a session: a hash, so trackers never hold the secret."""
-    return hashlib.sha256(f"web:{secret}".encode()).hexdigest()[:32]
+    return RasaClient.sender_id(f"web:{secret}")

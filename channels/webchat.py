@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from channels import sessions
-from channels.i18n import LANGUAGES, Language, _t
+from channels.i18n import LANGUAGES, Language, _t, supported_language
 from channels.rasa_client import RasaUnavailable
 
 log = logging.getLogger("channels.webchat")
@@ -39,11 +39,8 @@ def request_language(request: Request, hint: str | None = None) -> str:
     if hint in LANGUAGES:
         return hint
     for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
+        if code := supported_language(part.split(";")[0]):
             return code
-        if code in ("hr", "sr"):
-            return "bs"
     return "de"
 
 

@@ -3,14 +3,9 @@ catalogs in ``locales/``; pybabel extracts ``_t(language, "...")`` (keyword ``_t
 
 from datetime import datetime
 
-from booking.i18n import format_appointment, translations
+from channels.i18n import _t, format_appointment
 
 DEFAULT_LANGUAGE = "de"  # the assistant's default too
-
-
-def _t(language: str, message: str) -> str:
-    """``message`` (an English msgid) in ``language``; a missing catalog fails loudly."""
-    return translations(language).gettext(message)
 
 
 def only_text(language: str) -> str:
