@@ -21,11 +21,11 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 
 from channels.config import Settings
+from channels.i18n import ALIASES, LANGUAGES
 from channels.rasa_client import RasaClient
 from channels.telegram import texts
 from channels.telegram.delivery import call
 from channels.telegram.handlers import add_handlers
-from channels.telegram.language import ALIASES, LANGUAGES
 from channels.telegram.relay import Relay
 from channels.telegram.reminders import CalendarFiles, Reminders
 from channels.telegram.storage import Store, open_engine

@@ -1,10 +1,9 @@
 """Who is writing, as Rasa sees it: a conversation id derived from the chat, and a language hint."""
 
-from channels.i18n import ALIASES, LANGUAGES
 from channels.i18n import supported_language as language_hint  # Telegram's language_code; None: the picker
 from channels.rasa_client import RasaClient
 
-__all__ = ["ALIASES", "LANGUAGES", "conversation_id", "language_hint"]
+__all__ = ["conversation_id", "language_hint"]
 
 
 def conversation_id(chat_id: int) -> str:

@@ -9,10 +9,11 @@ import httpx
 from telegram import Bot
 from telegram.error import TelegramError
 
+from channels.i18n import LANGUAGES
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.telegram import keyboards, texts
 from channels.telegram.delivery import call, split_text, typing
-from channels.telegram.language import LANGUAGES, conversation_id
+from channels.telegram.language import conversation_id
 from channels.telegram.reminders import CalendarError, CalendarFiles, Reminders
 from channels.telegram.storage import Store
 

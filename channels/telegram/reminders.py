@@ -20,9 +20,10 @@ from icalendar import Calendar
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError
 
+from channels.i18n import LANGUAGES
 from channels.telegram import keyboards, texts
 from channels.telegram.delivery import call, never_sent
-from channels.telegram.language import LANGUAGES, conversation_id
+from channels.telegram.language import conversation_id
 from channels.telegram.models import Reminder
 from channels.telegram.storage import Store
 
