@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -122,6 +122,22 @@ def load_corpus() -> tuple[list[Example], Any, dict[str, Any]]:
     counts = Counter(text_key(ex.text) for ex in examples)
     notes = {"repeated_texts": sorted(f"{text!r} x{n}" for text, n in counts.items() if n > 1)}
     return examples, extras, warnings | notes
+
+
+def split(examples: Sequence[Example], folds: int, seed: int) -> Iterator[tuple[Any, Any]]:
+    """(train, test) index arrays: stratified by (language, intent), grouped by text.
+
+    Texts that are the same after lower-casing and dropping punctuation ("Hallo!" / "hallo", "bye" in de and
+    en) stay in one fold: otherwise the test set partly repeats the training set.
+    """
+    import numpy as np
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    labels = [f"{ex.lang}/{ex.intent}" for ex in examples]
+    groups = [text_key(ex.text) for ex in examples]
+    return StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(
+        np.zeros(len(examples)), labels, groups
+    )
 
 
 def training_config(workdir: Path, epochs: int | None) -> Path:
@@ -309,9 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", LOG_LEVEL="WARNING", RASA_MAX_CACHE_SIZE="0"
     )
     sys.path.insert(0, str(ROOT))
-    import numpy as np
     from rasa.utils.log_utils import configure_structlog
-    from sklearn.model_selection import StratifiedGroupKFold
 
     configure_structlog(logging.WARNING)
 
@@ -327,17 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Each fold trains one model on all languages; evaluating {','.join(langs)}")
     print("nlu_fallback counts as a wrong intent; 'F1 w/o fb' scores the best intent other than the fallback")
 
-    labels = [f"{ex.lang}/{ex.intent}" for ex in examples]
-    # Texts that are the same after lower-casing and dropping punctuation ("Hallo!" / "hallo", "bye" in de and
-    # en) stay in one fold: otherwise the test set partly repeats the training set.
-    groups = [text_key(ex.text) for ex in examples]
-    folds = StratifiedGroupKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
     pairs: list[tuple[Example, Prediction]] = []
     timings: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="kim-bench-nlu-") as tmp:
         workdir = Path(tmp)
         config = training_config(workdir, args.epochs)
-        for fold, (train_idx, test_idx) in enumerate(folds.split(np.zeros(len(labels)), labels, groups), start=1):
+        for fold, (train_idx, test_idx) in enumerate(split(examples, args.folds, args.seed), start=1):
             t0 = time.monotonic()
             with contextlib.redirect_stdout(sys.stderr):
                 model = train_fold([examples[i] for i in train_idx], extras, config, workdir, fold)

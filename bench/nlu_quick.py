@@ -29,21 +29,16 @@ def main() -> int:
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
 
-    import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
-    from sklearn.model_selection import StratifiedGroupKFold
     from sklearn.pipeline import make_union
 
     examples, _extras, data_warnings = nlu.load_corpus()
     texts = [ex.text for ex in examples]
     gold = [ex.intent for ex in examples]
-    labels = [f"{ex.lang}/{ex.intent}" for ex in examples]
-    groups = [nlu.text_key(text) for text in texts]
     predicted: list[str] = [""] * len(examples)
-    folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=args.seed)
-    for train, test in folds.split(np.zeros(len(examples)), labels, groups):
+    for train, test in nlu.split(examples, 5, args.seed):
         features = make_union(CountVectorizer(), CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)))
         model = LogisticRegression(max_iter=300)
         model.fit(features.fit_transform([texts[i] for i in train]), [gold[i] for i in train])
