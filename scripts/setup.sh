@@ -29,7 +29,7 @@ want=$(fingerprint requirements/rasa.in requirements/rasa.lock)
 if [ "$(cat .venv-rasa/.fingerprint 2>/dev/null)" != "$want" ]; then
     step "installing .venv-rasa (Python 3.10, rasa 3.6.21) — a few minutes the first time"
     [ -x .venv-rasa/bin/python ] || "$PY310" -m venv .venv-rasa
-    .venv-rasa/bin/pip install -q --upgrade 'pip<24.1' wheel
+    .venv-rasa/bin/pip install -q --upgrade 'pip<24.1' 'wheel<0.46'  # newer wheel needs a packaging too new for rasa
     .venv-rasa/bin/pip install -q -c requirements/rasa.lock -r requirements/rasa.in
     echo "$want" > .venv-rasa/.fingerprint
 fi
