@@ -313,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=None, help="override DIET epochs (quick checks only)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--max-folds", type=int, default=None, help="stop after this many folds (a partial estimate, labelled as such)"
+    )
     parser.add_argument("--languages", default=",".join(LANGUAGES), help="languages to evaluate, e.g. de,ar")
     args = parser.parse_args(argv)
     langs = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
@@ -347,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(tmp)
         config = training_config(workdir, args.epochs)
         for fold, (train_idx, test_idx) in enumerate(split(examples, args.folds, args.seed), start=1):
+            if args.max_folds is not None and fold > args.max_folds:
+                print(f"PARTIAL: stopped after {args.max_folds} of {args.folds} folds (--max-folds)")
+                break
             t0 = time.monotonic()
             with contextlib.redirect_stdout(sys.stderr):
                 model = train_fold([examples[i] for i in train_idx], extras, config, workdir, fold)
@@ -398,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "args": vars(args),
         "epochs_overridden": args.epochs is not None,
+        "folds_evaluated": len(timings),
         "n_examples": len(examples),
         "targets": {"intent_macro_f1": INTENT_TARGET, "langid_accuracy_3_words": LANGID_TARGET},
         "targets_met": {"intent": met, "langid": lid_met},

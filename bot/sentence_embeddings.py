@@ -14,7 +14,9 @@ featurizers still give the per-token features that entity extraction needs.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List, Optional, Text, Type
+
+# typing's Dict/List/Text as in Rasa's own components: Rasa checks a component's signatures against its own.
+from typing import Any, Dict, List, Optional, Text, Type  # noqa: UP035
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -83,7 +85,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SentenceEmbeddingFeaturizer":
+    ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -93,7 +95,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         todo = [message for message in messages if self._text(message) is not None]
         vectors = embed([self._text(message) for message in todo], self._threads, self._batch_size)
-        for message, vector in zip(todo, vectors):
+        for message, vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(sequence=None, sentence=vector.reshape(1, -1), attribute=TEXT, message=message)
         return messages
 
