@@ -55,6 +55,15 @@ class NetworkGuard:
             raise NonLoopbackConnection(f"tests may only talk to loopback addresses, not {what} {host!r}")
 
 
+@pytest.fixture
+def event_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """The standard asyncio loop, whatever policy an import installed: importing rasa's NLU modules switches to
+    uvloop, whose sockets bypass Python's socket.connect and so the network guard below."""
+    loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
+    yield loop
+    loop.close()
+
+
 @pytest.fixture(autouse=True)
 def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
     """Every test: name resolution and connections only to loopback; anything else fails loudly."""
