@@ -93,9 +93,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        todo = [message for message in messages if self._text(message) is not None]
-        vectors = embed([self._text(message) for message in todo], self._threads, self._batch_size)
-        for message, vector in zip(todo, vectors, strict=True):
+        todo = [(message, text) for message in messages if (text := self._text(message)) is not None]
+        vectors = embed([text for _, text in todo], self._threads, self._batch_size)
+        for (message, _), vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(sequence=None, sentence=vector.reshape(1, -1), attribute=TEXT, message=message)
         return messages
 
