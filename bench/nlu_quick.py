@@ -3,7 +3,8 @@
 A logistic regression on the same kinds of features as config.yml (word counts, char_wb 2-5 n-grams and the
 multilingual sentence embedding of bot/sentence_embeddings.py) trains in a minute instead of DIET's hours,
 so a data writer can see after each round which intents are weak, which pairs are confused and which
-held-out examples are misread. Its numbers are a proxy, NOT the production model's: report DIET's from bench/nlu.py. Prints numbers; asserts nothing.
+held-out examples are misread. Its numbers are a proxy, NOT the production model's: report DIET's from
+bench/nlu.py. Prints numbers; asserts nothing.
 
     .venv-rasa/bin/python bench/nlu_quick.py [lang] [--errors N]
 
