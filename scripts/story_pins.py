@@ -81,8 +81,9 @@ async def main() -> int:
             where = f"{path.name}: {text!r}: story {match['intent']} {sorted(pairs)}, model {intent} {sorted(found)}"
             if free_text and intent not in INTERRUPTIONS:
                 if args.fix:
-                    diet = [e for e in result["entities"] if e.get("extractor") == "DIETClassifier"]
-                    entities = diet or result["entities"]
+                    # one markup per entity: the statistical extractor's where the regexes found the same
+                    learned = [e for e in result["entities"] if e.get("extractor") != "RegexEntityExtractor"]
+                    entities = learned or result["entities"]
                     new = f"{match['indent']}- user: |\n{match['body']}{markup(text, entities)}\n"
                     new += f"{match['indent']}  intent: {intent}\n"
                     edits.append((match.start(), match.end(), new))

@@ -1,4 +1,4 @@
-"""bot/sentence_embeddings.py: the multilingual sentence embedding that DIET reads besides words and n-grams."""
+"""bot/sentence_embeddings.py: the multilingual sentence embedding the intent classifier reads besides n-grams."""
 
 import numpy as np
 import pytest
@@ -50,7 +50,7 @@ def test_each_message_gets_one_normalised_sentence_vector_and_no_sequence(tmp_pa
     _featurizer(tmp_path).process(messages)
     for message in messages:
         sequence, sentence = message.get_dense_features(TEXT)
-        assert sequence is None  # per-token features come from the word and n-gram featurizers
+        assert sequence is None  # a sentence feature only: entities are tagged per token
         assert sentence.features.shape == (1, 384)
         assert np.linalg.norm(sentence.features) == pytest.approx(1.0, abs=1e-3)
 
@@ -82,6 +82,16 @@ def test_a_question_is_closer_to_itself_in_other_languages_than_to_other_request
         assert mean_same > nearest_other, (text, mean_same, nearest_other)
 
 
+def test_scale_sets_the_length_of_the_vector(tmp_path):
+    messages = _tokenized(["Ich brauche einen Termin"])
+    _featurizer(tmp_path, scale=15).process(messages)
+    vector = messages[0].get_dense_features(TEXT)[1].features
+    assert np.linalg.norm(vector) == pytest.approx(15.0, rel=1e-3)
+    assert np.allclose(vector / 15.0, embed(["Ich brauche einen Termin"]), atol=1e-4)
+
+
 def test_bad_config_is_refused(tmp_path):
     with pytest.raises(ValueError, match="threads"):
         _featurizer(tmp_path, threads=0)
+    with pytest.raises(ValueError, match="scale"):
+        SentenceEmbeddingFeaturizer.validate_config({"scale": 0})
