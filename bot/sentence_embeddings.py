@@ -25,6 +25,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -99,8 +100,14 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         todo = [(message, text) for message in messages if (text := self._text(message)) is not None]
-        vectors = embed([text for _, text in todo], self._threads, self._batch_size)
-        for (message, _), vector in zip(todo, vectors, strict=True):
+        # A button's payload ("/affirm", '/choose_language{"language": "ar"}') gets its intent from Rasa's
+        # RegexMessageHandler whatever the classifier says: a zero vector keeps the classifier's input
+        # complete without spending the encoder's milliseconds on it.
+        words = [text for _, text in todo if not text.startswith(INTENT_MESSAGE_PREFIX)]
+        vectors = iter(embed(words, self._threads, self._batch_size))
+        zero = np.zeros(encoder(self._threads).dim, dtype=np.float32)
+        for message, text in todo:
+            vector = zero if text.startswith(INTENT_MESSAGE_PREFIX) else next(vectors)
             sentence = self._scale * vector.reshape(1, -1)
             self.add_features_to_message(sequence=None, sentence=sentence, attribute=TEXT, message=message)
         return messages

@@ -55,6 +55,7 @@ def markup(text: str, entities: list[dict]) -> str:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fix", action="store_true", help="rewrite the pins of free-text answers")
+    parser.add_argument("files", nargs="*", type=Path, help="story files (default: tests/stories/test_*.yml)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     sys.path.insert(0, str(ROOT))
@@ -64,7 +65,7 @@ async def main() -> int:
 
     agent = Agent.load(str(ROOT / (ROOT / "models" / "CURRENT").read_text().strip()))
     misreadings = fixed = 0
-    for path in STORIES:
+    for path in args.files or STORIES:
         source = path.read_text(encoding="utf-8")
         edits: list[tuple[int, int, str]] = []
         for match in USER.finditer(source):

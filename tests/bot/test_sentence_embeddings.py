@@ -65,6 +65,21 @@ def test_training_data_is_featurized_in_batches_like_single_messages(tmp_path):
     assert np.allclose(batched, single, atol=1e-4)
 
 
+def test_button_payloads_get_a_zero_vector_without_the_encoder(tmp_path, monkeypatch):
+    from bot import sentence_embeddings
+
+    seen = []
+    real = sentence_embeddings.embed
+    monkeypatch.setattr(sentence_embeddings, "embed", lambda texts, *a: seen.extend(texts) or real(texts, *a))
+    messages = _tokenized(["/affirm", "Ich wohne in Hagen", '/choose_language{"language": "ar"}'])
+    _featurizer(tmp_path, scale=15).process(messages)
+    assert seen == ["Ich wohne in Hagen"]
+    vectors = [m.get_dense_features(TEXT)[1].features for m in messages]
+    assert all(v.shape == (1, 384) for v in vectors)  # the classifier always gets the same width
+    assert not vectors[0].any() and not vectors[2].any()
+    assert np.linalg.norm(vectors[1]) == pytest.approx(15.0, rel=1e-3)
+
+
 def test_messages_without_text_are_left_alone(tmp_path):
     messages = [Message(data={TEXT: "  "}), Message(data={"intent": "greet"})]
     _featurizer(tmp_path).process(messages)
