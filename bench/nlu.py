@@ -146,6 +146,9 @@ def split(examples: Sequence[Example], folds: int, seed: int) -> Iterator[tuple[
     )
 
 
+_embedded: dict[str, Any] = {}  # text -> unit vector: var/bench/embeddings.npz in memory
+
+
 def cached_embeddings(texts: Sequence[str], threads: int = 2) -> Any:
     """bot.sentence_embeddings.embed's unit vectors, one row per text, from the cache where embedded before."""
     import numpy as np
@@ -154,10 +157,10 @@ def cached_embeddings(texts: Sequence[str], threads: int = 2) -> Any:
     from bot import sentence_embeddings
 
     embed = getattr(sentence_embeddings.embed, "uncached", sentence_embeddings.embed)
-    cached: dict[str, Any] = {}
-    if EMBEDDINGS.exists():
+    if not _embedded and EMBEDDINGS.exists():  # read the file once per process: parsing asks per message
         with np.load(EMBEDDINGS) as stored:
-            cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+            _embedded.update(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+    cached = _embedded
     if new := sorted(set(texts) - cached.keys()):
         print(f"embedding {len(new)} new texts (cached: {len(cached)})", file=sys.stderr)
         cached.update(zip(new, embed(new, threads=threads), strict=True))
@@ -335,10 +338,11 @@ def print_table(nlu: dict[str, Any], langid: dict[str, Any], keys: Sequence[str]
                 short,
             )
         )
-    c = nlu["overall"]["confidence"]
+    conf = nlu["overall"]["confidence"]
     print(
-        f"\nConfidence of the best intent: median {c['median_right']:.2f} when right, {c['median_wrong']:.2f} when wrong;"
-        f" at >= 0.8 (an interruption mid-form): {c['right_at_0.8']:.1%} of messages right, {c['wrong_at_0.8']:.1%} wrong"
+        f"\nConfidence of the best intent: median {conf['median_right']:.2f} when right, "
+        f"{conf['median_wrong']:.2f} when wrong; at >= 0.8 (an interruption mid-form): "
+        f"{conf['right_at_0.8']:.1%} of messages right, {conf['wrong_at_0.8']:.1%} wrong"
     )
     print("\nWorst confused intent pairs, classifier's best intent (gold -> predicted: count):")
     for key in keys[:-1]:
