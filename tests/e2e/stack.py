@@ -104,7 +104,7 @@ def running_stack(database_url: str):
         rasa_args = [
             str(RASA_PYTHON),
             "-m",
-            "rasa",
+            "bot.server",  # `rasa run`, with the action-reply validator built once
             "run",
             "--enable-api",
             "--auth-token",
