@@ -159,7 +159,9 @@ def is_yes(tracker: Tracker, *, also_yes: Tuple[str, ...] = ()) -> Optional[bool
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return {"affirm": True, "deny": False}.get(name)
-    if name == "deny" or _NEGATIONS.search(text) or (name not in also_yes and _STOP_WORDS.search(text)):
+    # A stop word stops, except where it names the task itself: "yes, cancel it" while cancelling.
+    stopping = _STOP_WORDS.search(text) and not (name in also_yes and name == "cancel_appointment")
+    if name == "deny" or _NEGATIONS.search(text) or stopping:
         return False
     if name == "affirm" or name in also_yes:
         return True

@@ -576,6 +576,14 @@ async def test_confirmed_no_declines() -> None:
     assert await extract("booking_confirmed", state) == ({"booking_confirmed": False, "flow_stop": "declined"}, [])
 
 
+@pytest.mark.parametrize("text", ["Buchung abbrechen", "stop, don't book", "إلغاء الحجز"])
+async def test_confirmed_a_stop_word_never_books_whatever_the_intent(text) -> None:
+    # Read as book_appointment, "yes, book it" is a yes at the summary; with a stop word it is a no.
+    state = asked("booking_confirmed", text=text, intent="book_appointment")
+
+    assert await extract("booking_confirmed", state) == ({"booking_confirmed": False, "flow_stop": "declined"}, [])
+
+
 async def test_confirmed_change_time_asks_for_a_time_again_from_the_first_page() -> None:
     state = asked(
         "booking_confirmed",
