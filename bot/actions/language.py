@@ -14,7 +14,7 @@ from bot.i18n import LANGUAGES, NATIVE_NAMES
 # How people name the seven languages, as word beginnings (case endings differ: "na njemačkom",
 # "по-немецки", "Almanca"). Used when the NLU extracts a language name without mapping it to a code.
 LANGUAGE_STEMS = {
-    "de": ("deutsch", "german", "allemand", "njema", "nema", "njemač", "nemač", "nemec", "nemet", "alman", "немец", "الألمان", "الالمان", "ألمان", "الماني", "almani"),
+    "de": ("deutsch", "german", "allemand", "njema", "nemack", "njemač", "nemač", "nemec", "nemet", "alman", "немец", "الألمان", "الالمان", "ألمان", "الماني", "almani"),
     "ar": ("arab", "العرب", "عربي", "араб", "arapsk", "3arabi"),
     "ru": ("russ", "rus", "рус", "ruski", "ruskom", "الروس", "روسي"),
     "bs": ("bosn", "bosan", "босн", "hrvat", "srps", "البوسن"),
@@ -34,6 +34,14 @@ def language_code(value: str) -> str | None:
             if any(word.startswith(stem.casefold()) for stem in stems):
                 return code
     return None
+
+
+def languages_named_in(text: str) -> list[str]:
+    """The codes of the languages a message names, word by word ("Давайте перейдём на немецкий" -> de)."""
+    if text.startswith("/"):
+        return []
+    words = [word for word in re.findall(r"\w+", text) if word.casefold() not in LANGUAGES]  # "de", "en": words too
+    return [code for code in map(language_code, words) if code]
 
 
 class ActionGreet(Action):
@@ -69,6 +77,9 @@ class ActionSetLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         requested = [code for code in map(language_code, entity_values(tracker, "language")) if code]
+        if not requested:  # no language tagged ("Molim vas na njemačkom"): a language named in the text itself
+            named = set(languages_named_in(tracker.latest_message.get("text") or ""))
+            requested = list(named) if len(named) == 1 else []
         if not requested:
             language, events = language_for_turn(tracker)
             _ = gettext_for(language)

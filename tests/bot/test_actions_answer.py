@@ -518,6 +518,42 @@ async def test_set_language_from_a_typed_request_in_another_language() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "code"),
+    [
+        ("bs", "Molim vas na njemačkom", "de"),
+        ("ru", "Давайте перейдём на немецкий язык", "de"),
+        ("de", "Können wir auf Arabisch weiterschreiben?", "ar"),
+        ("fr", "Je préfère en anglais", "en"),  # "en" is a word here, not the code
+        ("tr", "Türkçe devam edelim", "tr"),
+    ],
+)
+async def test_set_language_named_in_the_text_when_the_nlu_tags_none(language, text, code) -> None:
+    state = tracker(text=text, intent="choose_language", slots={"language": language})
+
+    events, _messages = await run(ActionSetLanguage(), state)
+
+    assert events == [SlotSet("language", code), SlotSet("language_chosen", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Andere Sprache bitte",
+        "Nema problema, može li na nekom drugom jeziku?",  # "nema" is "there is not", not "nemački"
+        "Pas en anglais, en arabe",  # two languages: ask
+        "/choose_language",
+    ],
+)
+async def test_set_language_without_one_named_language_shows_the_picker(text) -> None:
+    state = tracker(text=text, intent="choose_language", slots={"language": "de"})
+
+    events, messages = await run(ActionSetLanguage(), state)
+
+    assert SlotSet("language_chosen", True) not in events  # at most the language the message is written in
+    assert len(messages) == 1 and messages[0]["buttons"] == picker()
+
+
 @pytest.mark.parametrize("entities", [[], [entity("language", "es")]], ids=["no entity", "unsupported"])
 async def test_set_language_without_a_supported_language_shows_the_picker(entities) -> None:
     state = tracker(text="Andere Sprache bitte", intent="choose_language", entities=entities, slots={"language": "de"})
