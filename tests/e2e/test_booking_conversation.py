@@ -94,3 +94,70 @@ def test_complete_booking(stack: Stack, language: str) -> None:
     finally:
         engine.dispose()
     assert stack.tracker(sender)["slots"]["booking_reference"] == found.group(0)
+
+
+def stored(stack: Stack, reference: str) -> dict:
+    """What the booking service holds for ``reference``: status, the intake's contact and erasure, consent."""
+    engine = make_engine(stack.database_url)
+    try:
+        with make_sessionmaker(engine, read_only=True)() as session:
+            booking = session.scalar(select(Booking).where(Booking.reference == reference))
+            assert booking is not None
+            return {
+                "status": booking.status,
+                "contact_name": booking.intake.contact_name,
+                "erased": booking.intake.erased_at is not None,
+                "consent_withdrawn": booking.consent.withdrawn_at is not None,
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("language", "yes_book", "delete", "yes_delete"),
+    [
+        ("de", "Ja, bitte buchen", "Bitte löscht meine Daten", "Ja, bitte löschen"),
+        ("ar", "نعم، احجز الموعد", "أريد حذف بياناتي", "نعم، احذف بياناتي"),
+    ],
+)
+def test_typed_yes_at_the_confirmations(
+    stack: Stack, language: str, yes_book: str, delete: str, yes_delete: str
+) -> None:
+    """Typed instead of clicked, a yes that names the task books and deletes, and never asks again.
+
+    "نعم، احجز الموعد" and "Ja, bitte löschen" read as book_appointment and delete_my_data, not affirm; at its own
+    confirmation the form takes the task's intent as a yes (validate_*_form), so no rule starts the task over.
+    """
+    need, place, _municipality, _office_id = CONVERSATIONS[language]
+    sender = f"e2e-typed-{language}-{uuid.uuid4().hex[:8]}"
+    log: list[str] = []
+
+    def say(text: str) -> list[dict]:
+        replies = stack.say(sender, text)
+        log.append(f"> {text}")
+        log.extend(f"< {r.get('text', '')} {[b['title'] for b in r.get('buttons') or []]}" for r in replies)
+        return replies
+
+    say(need)
+    say(place)
+    times = [b for b in buttons(say("/affirm")) if '"choice": "s' in b["payload"]]
+    assert times, transcript(log)
+    say(times[-1]["payload"])
+    say("Amal Haddad")
+    say("0151 23456789")
+    assert stack.tracker(sender)["slots"]["requested_slot"] == "booking_confirmed", transcript(log)
+    found = REFERENCE.search(" ".join(r.get("text", "") for r in say(yes_book)))
+    assert found, transcript(log)
+    assert stored(stack, found.group(0))["status"] == "active"
+
+    say(delete)
+    assert stack.tracker(sender)["slots"]["requested_slot"] == "delete_confirmed", transcript(log)
+    say(yes_delete)
+    slots = stack.tracker(sender)["slots"]
+    assert slots["requested_slot"] is None and slots["contact_name"] is None, transcript(log)
+    assert stored(stack, found.group(0)) == {
+        "status": "cancelled",
+        "contact_name": "",
+        "erased": True,
+        "consent_withdrawn": True,
+    }, transcript(log)
