@@ -42,11 +42,8 @@ from bot.booking_client import (
 )
 from bot.consent import CONSENT_VERSION, consent_text
 from bot.i18n import format_when
+from bot.topics import TOPICS, topic_of
 
-TOPICS = (
-    "residence", "naturalisation", "housing", "health", "work",
-    "education", "language_course", "family", "benefits", "orientation",
-)  # fmt: skip
 MAX_CONCERN = 300
 # Slots of one booking; cleared when a new booking starts after a finished one.
 BOOKING_SLOTS = (
@@ -72,7 +69,7 @@ def topic_names(language: str) -> Dict[str, str]:
 
 
 def topics_from_message(tracker: Tracker) -> List[str]:
-    found = entity_values(tracker, "topic")
+    found = {topic_of(value) for value in entity_values(tracker, "topic")}  # case forms the synonyms lack too
     return [t for t in TOPICS if t in found]
 
 

@@ -1386,3 +1386,12 @@ async def test_a_preset_never_overrides_where_they_said_they_live(api) -> None:
 
     assert events == []
     assert api.calls("GET", RESOLVE) == []
+
+
+async def test_start_booking_maps_a_case_form_of_a_topic() -> None:
+    text = "Нужна консультация по виду на жительство"
+    state = tracker(text=text, intent="describe_need", entities=[entity("topic", "виду на жительство")])
+
+    events, _messages = await run(ActionStartBooking(), state)
+
+    assert SlotSet("topics", ["residence"]) in events

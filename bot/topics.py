@@ -1,0 +1,60 @@
+"""Topic entity values -> the contract's topics, including case forms the training data lacks.
+
+The NLU maps the topic phrases of the training data to topics with its synonyms (exact matches). People
+inflect: Russian "по виду на жительство" where the data has "вид / вида / видом на жительство", Bosnian
+"stanom" where it has "stan", Turkish "oturumumu", Arabic "بالإقامة". A value the model left unmapped is
+compared with every synonym of every language in nlu_data/ and takes the topic of a close one (a similarity
+ratio of 0.85 or more, for values of 5 characters or more); otherwise it is dropped, as before.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from pathlib import Path
+
+import yaml
+
+TOPICS = (
+    "residence", "naturalisation", "housing", "health", "work",
+    "education", "language_course", "family", "benefits", "orientation",
+)  # fmt: skip
+NLU_DATA = Path(__file__).resolve().parents[1] / "nlu_data"
+SIMILAR = 0.85
+SHORTEST = 5
+
+
+@functools.lru_cache(maxsize=1)
+def synonyms() -> dict[str, str]:
+    """Every topic phrase of the training data (case-folded) and its topic."""
+    phrases: dict[str, str] = {}
+    for path in sorted(NLU_DATA.glob("*/*.yml")):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            topic = item.get("synonym")
+            if topic in TOPICS:
+                for line in str(item.get("examples") or "").splitlines():
+                    phrase = line.strip().removeprefix("- ").strip().casefold()
+                    if phrase:
+                        phrases.setdefault(phrase, topic)
+    return phrases
+
+
+def topic_of(value: object) -> str | None:
+    """The topic of an entity value: a topic already, a known phrase, or one close to a known phrase."""
+    text = " ".join(str(value or "").split()).casefold()
+    if text in TOPICS:
+        return text
+    known = synonyms()
+    if text in known:
+        return known[text]
+    if len(text) < SHORTEST:
+        return None
+    matcher = difflib.SequenceMatcher(a=text, autojunk=False)
+    best, topic = 0.0, None
+    for phrase, candidate in known.items():
+        matcher.set_seq2(phrase)
+        if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
+            ratio = matcher.ratio()
+            if ratio > best:
+                best, topic = ratio, candidate
+    return topic if best >= SIMILAR else None
