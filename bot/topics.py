@@ -1,8 +1,8 @@
 """Topic entity values -> the contract's topics, including case forms the training data lacks.
 
 The NLU maps the topic phrases of the training data to topics with its synonyms (exact matches). People
-inflect: Russian "по виду на жительство" where the data has "вид / вида / видом на жительство", Bosnian
-"stanom" where it has "stan", Turkish "oturumumu", Arabic "بالإقامة". A value the model left unmapped is
+inflect: Russian "по виду на жительство" where the data has "вид / вида / видом на жительство", German
+"Sprachkursen" where it has "Sprachkurs". A value the model left unmapped is
 compared with every synonym of every language in nlu_data/ and takes the topic of a close one (a similarity
 ratio of 0.85 or more, for values of 5 characters or more); otherwise it is dropped, as before.
 """

@@ -27,6 +27,9 @@ from bot.actions.manage import (
     ValidateDeleteForm,
     ValidateManageForm,
 )
+from bot.topics import synonyms
+
+synonyms()  # read the topic phrases of nlu_data/ now, not while the first person waits
 
 __all__ = [
     "ActionAnswer",
