@@ -115,7 +115,7 @@ def main() -> None:
         many, ok20 = asyncio.run(run(stack.rasa_url, args.conversations, 1, think=args.think))
         burst, okb = asyncio.run(run(stack.rasa_url, args.conversations, 1))
         rss_busy = rss_mb(stack.pids["rasa"])
-    print("per-turn latency through Rasa's REST channel (booking conversations, 7 turns each, 9 when a time was taken meanwhile):")
+    print("per-turn latency through Rasa's REST channel (booking conversations of 7 turns, 9 after a time was taken):")
     for label, values, ok, total in (
         ("1 conversation", single, ok1, args.rounds),
         (f"{args.conversations} concurrent, {args.think:g} s pauses", many, ok20, args.conversations),
