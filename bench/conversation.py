@@ -15,7 +15,6 @@ Prints numbers; asserts nothing.
 import argparse
 import asyncio
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -28,19 +27,14 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.stack import running_stack  # noqa: E402
-from tests.e2e.test_booking_conversation import CONVERSATIONS  # noqa: E402
+from tests.e2e.test_booking_conversation import CONVERSATIONS, REFERENCE, slot_payloads  # noqa: E402
 
 TARGET_P95_MS = 300
-REFERENCE = re.compile(r"\b[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{4}\b")  # the booking code in the confirmation
 
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def slot_buttons(messages: list[dict]) -> list[str]:
-    return [b["payload"] for m in messages for b in m.get("buttons") or [] if '"choice": "s' in b["payload"]]
 
 
 async def conversation(
@@ -64,7 +58,7 @@ async def conversation(
     await say(need)
     await say(place)
     offered = await say("/affirm")
-    payloads = slot_buttons(offered)
+    payloads = slot_payloads(offered)
     if not payloads:
         return False
     await say(payloads[pick % len(payloads)])
@@ -72,7 +66,7 @@ async def conversation(
     await say("0151 23456789")
     final = await say("/affirm")
     for _ in range(3):  # taken meanwhile by another conversation: take a fresh time, confirm again
-        if not (fresh := slot_buttons(final)):
+        if not (fresh := slot_payloads(final)):
             break
         await say(rng.choice(fresh))
         final = await say("/affirm")

@@ -6,7 +6,7 @@ Free text where people type (their need, their town, name, phone), button payloa
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import select
@@ -39,8 +39,25 @@ def buttons(messages: list[dict]) -> list[dict]:
     return [button for message in messages for button in message.get("buttons") or []]
 
 
+def slot_payloads(messages: list[dict]) -> list[str]:
+    """The payloads of the time buttons (not "more times" or "call instead")."""
+    return [button["payload"] for button in buttons(messages) if '"choice": "s' in button["payload"]]
+
+
 def transcript(lines: list[str]) -> str:
     return "\n".join(lines)
+
+
+def talker(stack: Stack, sender: str, log: list[str]) -> Callable[[str], list[dict]]:
+    """Send as ``sender`` through Rasa's REST channel, writing both sides into ``log``."""
+
+    def say(text: str) -> list[dict]:
+        replies = stack.say(sender, text)
+        log.append(f"> {text}")
+        log.extend(f"< {r.get('text', '')} {[b['title'] for b in r.get('buttons') or []]}" for r in replies)
+        return replies
+
+    return say
 
 
 @pytest.mark.parametrize("language", list(CONVERSATIONS))
@@ -48,12 +65,7 @@ def test_complete_booking(stack: Stack, language: str) -> None:
     need, place, municipality, office_id = CONVERSATIONS[language]
     sender = f"e2e-{language}-{uuid.uuid4().hex[:8]}"
     log: list[str] = []
-
-    def say(text: str) -> list[dict]:
-        replies = stack.say(sender, text)
-        log.append(f"> {text}")
-        log.extend(f"< {r.get('text', '')} {[b['title'] for b in r.get('buttons') or []]}" for r in replies)
-        return replies
+    say = talker(stack, sender, log)
 
     say(need)
     slots = stack.tracker(sender)["slots"]
@@ -65,11 +77,10 @@ def test_complete_booking(stack: Stack, language: str) -> None:
     assert slots["municipality"] == municipality and slots["office_id"], transcript(log)
     assert slots["requested_slot"] == "consent_given", transcript(log)
 
-    times = buttons(say("/affirm"))
+    times = slot_payloads(say("/affirm"))
     assert stack.tracker(sender)["slots"]["consent_given"] is True, transcript(log)
-    slot_buttons = [b for b in times if '"choice": "s' in b["payload"]]
-    assert slot_buttons, transcript(log)
-    say(slot_buttons[0]["payload"])
+    assert times, transcript(log)
+    say(times[0])
     assert stack.tracker(sender)["slots"]["requested_slot"] == "contact_name", transcript(log)
     say("Amal Haddad")
     say("0151 23456789")
@@ -131,18 +142,13 @@ def test_typed_yes_at_the_confirmations(
     need, place, _municipality, _office_id = CONVERSATIONS[language]
     sender = f"e2e-typed-{language}-{uuid.uuid4().hex[:8]}"
     log: list[str] = []
-
-    def say(text: str) -> list[dict]:
-        replies = stack.say(sender, text)
-        log.append(f"> {text}")
-        log.extend(f"< {r.get('text', '')} {[b['title'] for b in r.get('buttons') or []]}" for r in replies)
-        return replies
+    say = talker(stack, sender, log)
 
     say(need)
     say(place)
-    times = [b for b in buttons(say("/affirm")) if '"choice": "s' in b["payload"]]
+    times = slot_payloads(say("/affirm"))
     assert times, transcript(log)
-    say(times[-1]["payload"])
+    say(times[-1])
     say("Amal Haddad")
     say("0151 23456789")
     assert stack.tracker(sender)["slots"]["requested_slot"] == "booking_confirmed", transcript(log)
