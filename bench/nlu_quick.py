@@ -9,12 +9,14 @@ report those of bench/nlu.py. Prints numbers; asserts nothing.
     .venv-rasa/bin/python bench/nlu_quick.py [lang] [--errors N] [--weight W]
 
 Embeddings are cached by text in var/bench/embeddings.npz (shared with bench/nlu.py): the first run embeds
-every example (minutes), later runs only new or changed texts.
+every example (minutes), later runs only new or changed texts. Every held-out reading (language, gold, predicted,
+text) is written to var/bench/nlu_quick-last.json, so one run serves all seven languages.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import warnings
@@ -58,6 +60,12 @@ def main() -> int:
         for i, intent in zip(test, model.predict(test_x), strict=True):
             predicted[i] = intent
 
+    readings = [
+        {"lang": ex.lang, "gold": gold[i], "predicted": predicted[i], "text": texts[i]} for i, ex in enumerate(examples)
+    ]
+    (nlu.ROOT / "var" / "bench" / "nlu_quick-last.json").write_text(
+        json.dumps(readings, ensure_ascii=False, indent=0), encoding="utf-8"
+    )
     print("Linear proxy, 5-fold (not the Rasa pipeline): intent macro-F1 per language")
     for lang in nlu.LANGUAGES:
         idx = [i for i, ex in enumerate(examples) if ex.lang == lang]
