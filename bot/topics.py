@@ -5,12 +5,16 @@ inflect: Russian "по виду на жительство" where the data has "�
 "Sprachkursen" where it has "Sprachkurs". A value the model left unmapped is
 compared with every synonym of every language in nlu_data/ and takes the topic of a close one (a similarity
 ratio of 0.85 or more, for values of 5 characters or more); otherwise it is dropped, as before.
+
+When the tagger marked no topic at all in a message that describes a need, `topics_in_text` looks for the
+same phrases, and close case forms of them, in the words of the message itself.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -58,3 +62,29 @@ def topic_of(value: object) -> str | None:
             if ratio > best:
                 best, topic = ratio, candidate
     return topic if best >= SIMILAR else None
+
+
+def _similar(text: str, phrase: str) -> bool:
+    matcher = difflib.SequenceMatcher(a=text, b=phrase, autojunk=False)
+    return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_words() -> list[tuple[tuple[str, ...], str]]:
+    return [(words, topic) for phrase, topic in synonyms().items() if (words := tuple(re.findall(r"\w+", phrase)))]
+
+
+def topics_in_text(text: str) -> list[str]:
+    """The topics whose phrases occur in the text: word for word, or (5+ characters) in a close case form."""
+    words = re.findall(r"\w+", str(text or "").casefold())
+    found: set[str] = set()
+    for phrase, topic in _phrase_words():
+        if topic in found or len(phrase) > len(words):
+            continue
+        target = " ".join(phrase)
+        for start in range(len(words) - len(phrase) + 1):
+            window = " ".join(words[start : start + len(phrase)])
+            if window == target or (len(target) >= SHORTEST and _similar(window, target)):
+                found.add(topic)
+                break
+    return [topic for topic in TOPICS if topic in found]

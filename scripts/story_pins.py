@@ -61,7 +61,7 @@ async def main() -> int:
     sys.path.insert(0, str(ROOT))
     from rasa.core.agent import Agent
 
-    from bot.actions.common import INTERRUPTIONS  # what the forms refuse as an answer
+    from bot.actions.common import INTERRUPTIONS, looks_like_an_answer  # what the forms refuse as an answer
 
     agent = Agent.load(str(ROOT / (ROOT / "models" / "CURRENT").read_text().strip()))
     misreadings = fixed = 0
@@ -80,7 +80,8 @@ async def main() -> int:
             preceding = source[: match.start()].rstrip().rsplit("\n", 1)[-1]
             free_text = preceding.strip().startswith("# free text")
             where = f"{path.name}: {text!r}: story {match['intent']} {sorted(pairs)}, model {intent} {sorted(found)}"
-            if free_text and intent not in INTERRUPTIONS:
+            # as is_interruption: a name, number or code is taken as the answer whatever the intent
+            if free_text and (intent not in INTERRUPTIONS or looks_like_an_answer(text)):
                 if args.fix:
                     # one markup per entity: the statistical extractor's where the regexes found the same
                     learned = [e for e in result["entities"] if e.get("extractor") != "RegexEntityExtractor"]

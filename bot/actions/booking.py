@@ -42,7 +42,7 @@ from bot.booking_client import (
 )
 from bot.consent import CONSENT_VERSION, consent_text
 from bot.i18n import format_when
-from bot.topics import TOPICS, topic_of
+from bot.topics import TOPICS, topic_of, topics_in_text
 
 MAX_CONCERN = 300
 # Slots of one booking; cleared when a new booking starts after a finished one.
@@ -70,6 +70,8 @@ def topic_names(language: str) -> Dict[str, str]:
 
 def topics_from_message(tracker: Tracker) -> List[str]:
     found = {topic_of(value) for value in entity_values(tracker, "topic")}  # case forms the synonyms lack too
+    if not found - {None}:  # nothing tagged (or nothing mappable): the topic phrases in the words themselves
+        return topics_in_text(tracker.latest_message.get("text") or "")
     return [t for t in TOPICS if t in found]
 
 

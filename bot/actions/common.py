@@ -165,7 +165,17 @@ def is_yes(tracker: Tracker, *, also_yes: Tuple[str, ...] = ()) -> Optional[bool
         return False
     if name == "affirm" or name in also_yes:
         return True
+    guesses = _best_guesses(tracker) if name == "nlu_fallback" else []
+    if guesses and all(guess in ("affirm", *also_yes) for guess in guesses):
+        return True  # torn between "yes" and the task itself ("Ja, bitte löschen"): both mean yes here
     return None
+
+
+def _best_guesses(tracker: Tracker) -> List[str]:
+    """The classifier's two best intents under an nlu_fallback (empty when the ranking is missing)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    guesses = [item.get("name") for item in ranking if item.get("name") != "nlu_fallback"][:2]
+    return guesses if len(guesses) == 2 else []
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[str]:

@@ -234,10 +234,17 @@ async def test_topics_from_entities_in_canonical_order_and_the_concern_in_own_wo
 
 
 async def test_topics_from_free_text_keep_the_concern() -> None:
-    text = "Ich habe einen Brief vom Amt bekommen und verstehe ihn nicht"
+    text = "Ich habe ein Schreiben bekommen und verstehe es nicht"
     state = asked("topics", text=text, intent="describe_need")
 
     assert await extract("topics", state) == ({"topics": None, "concern": text}, [])
+
+
+async def test_topics_untagged_by_the_model_are_found_in_the_words() -> None:
+    text = "Ich habe einen Brief vom Amt bekommen und verstehe ihn nicht"  # the data: "Briefe vom Amt"
+    state = asked("topics", text=text, intent="describe_need")
+
+    assert await extract("topics", state) == ({"topics": ["orientation"], "concern": text}, [])
 
 
 async def test_topics_by_button_have_no_concern_text() -> None:

@@ -835,6 +835,28 @@ async def test_extract_delete_confirmed_asks_for_yes_or_no() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "ranking", "answer"),
+    [
+        ("Ja, bitte löschen", ["delete_my_data", "affirm", "cancel_appointment"], True),
+        ("Ja, bitte löschen", ["affirm", "delete_my_data"], True),
+        ("Nein, bitte nicht löschen", ["delete_my_data", "affirm"], False),
+        ("Was heißt löschen genau?", ["delete_my_data", "ask_privacy"], None),
+        ("hmm", [], None),
+    ],
+)
+async def test_extract_delete_confirmed_when_torn_between_yes_and_delete(text, ranking, answer) -> None:
+    # The FallbackClassifier puts nlu_fallback first when the best two intents are close; both of these mean yes
+    state = deleting(text, "nlu_fallback", confidence=0.45)
+    state.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}] + [
+        {"name": name, "confidence": 0.4 - 0.05 * rank} for rank, name in enumerate(ranking)
+    ]
+
+    result, _messages = await extract(ValidateDeleteForm(), "delete_confirmed", state)
+
+    assert result == {"delete_confirmed": answer}
+
+
 @pytest.mark.parametrize(("requested", "intent"), [("delete_confirmed", "ask_privacy"), (None, "affirm")])
 async def test_extract_delete_confirmed_only_answers_its_question(requested, intent) -> None:
     state = deleting("Was speichert ihr über mich?", intent, requested_slot=requested)

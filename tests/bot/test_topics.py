@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.topics import TOPICS, synonyms, topic_of
+from bot.topics import TOPICS, synonyms, topic_of, topics_in_text
 
 
 def test_every_topic_phrase_of_the_training_data_maps_to_its_own_topic() -> None:
@@ -37,3 +37,22 @@ def test_case_forms_the_data_lacks_find_their_topic(value, topic) -> None:
 @pytest.mark.parametrize("value", ["Termin", "Hagen", "жительство", "stanom", "", None, "abc"])
 def test_other_words_and_short_values_have_no_topic(value) -> None:
     assert topic_of(value) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("Ma fille a besoin d'une place en crèche", ["education"]),
+        ("Нужна консультация по виду на жительство", ["residence"]),  # a case form, inside a sentence
+        ("Ich suche eine Wohnung und brauche Hilfe beim Jobcenter", ["housing", "benefits"]),
+        ("أبحث عن سكن", ["housing"]),
+        ("Kızım için kreş yeri lazım", ["education"]),
+    ],
+)
+def test_topics_in_the_words_of_an_untagged_message(text, topics) -> None:
+    assert topics_in_text(text) == topics
+
+
+@pytest.mark.parametrize("text", ["how does it work", "Maria Schneider", "Termin bitte", "ich brauche Hilfe", "", None])
+def test_messages_without_topic_phrases_have_no_topics(text) -> None:
+    assert topics_in_text(text) == []
