@@ -63,7 +63,7 @@ def main() -> int:
     readings = [
         {"lang": ex.lang, "gold": gold[i], "predicted": predicted[i], "text": texts[i]} for i, ex in enumerate(examples)
     ]
-    (nlu.ROOT / "var" / "bench" / "nlu_quick-last.json").write_text(
+    (nlu.EMBEDDINGS.parent / "nlu_quick-last.json").write_text(
         json.dumps(readings, ensure_ascii=False, indent=0), encoding="utf-8"
     )
     print("Linear proxy, 5-fold (not the Rasa pipeline): intent macro-F1 per language")

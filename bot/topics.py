@@ -53,20 +53,17 @@ def topic_of(value: object) -> str | None:
         return known[text]
     if len(text) < SHORTEST:
         return None
-    matcher = difflib.SequenceMatcher(a=text, autojunk=False)
-    best, topic = 0.0, None
-    for phrase, candidate in known.items():
-        matcher.set_seq2(phrase)
-        if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
-            ratio = matcher.ratio()
-            if ratio > best:
-                best, topic = ratio, candidate
+    scored = ((_similarity(text, phrase), candidate) for phrase, candidate in known.items())
+    best, topic = max(scored, key=lambda pair: pair[0], default=(0.0, None))  # the first of equals, in data order
     return topic if best >= SIMILAR else None
 
 
-def _similar(text: str, phrase: str) -> bool:
+def _similarity(text: str, phrase: str) -> float:
+    """difflib's ratio where the cheap upper bounds reach SIMILAR, else 0 (most pairs stop there)."""
     matcher = difflib.SequenceMatcher(a=text, b=phrase, autojunk=False)
-    return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0
+    return matcher.ratio()
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +81,7 @@ def topics_in_text(text: str) -> list[str]:
         target = " ".join(phrase)
         for start in range(len(words) - len(phrase) + 1):
             window = " ".join(words[start : start + len(phrase)])
-            if window == target or (len(target) >= SHORTEST and _similar(window, target)):
+            if window == target or (len(target) >= SHORTEST and _similarity(window, target) >= SIMILAR):
                 found.add(topic)
                 break
     return [topic for topic in TOPICS if topic in found]
